@@ -1,0 +1,61 @@
+import Foundation
+public import Hummingbird
+import KeelCore
+import KeelStore
+import KeelTracking
+import Logging
+import ServiceLifecycle
+
+/// Builds the Keel HTTP application: opens and migrates the stores, wires every part's routes.
+///
+/// Shared by `keel server` and the tests, so both run exactly the same server.
+public func buildApplication(_ configuration: KeelServerConfiguration) async throws -> some ApplicationProtocol {
+    var logger = Logger(label: "keel")
+    logger.logLevel = configuration.logLevel
+
+    if case .sqlite(let path) = configuration.database {
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    }
+    let metadata = try await configuration.database.open(logger: logger)
+    try await metadata.migrate()
+    let artifacts = try await LocalArtifactStore(rootPath: configuration.artifactRoot)
+
+    let router = buildRouter(metadata: metadata, artifacts: artifacts)
+    var app = Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "keel"),
+        logger: logger
+    )
+    app.addServices(StoreService(store: metadata))
+    return app
+}
+
+/// The router with every route Keel serves.
+func buildRouter(metadata: any MetadataStore, artifacts: any ArtifactStore) -> Router<KeelRequestContext> {
+    let router = Router(context: KeelRequestContext.self)
+    // First, so it also shapes the answers for unknown routes.
+    router.add(middleware: MLflowErrorMiddleware())
+    let tracking = TrackingService(store: metadata)
+
+    HealthController().addRoutes(to: router)
+    for prefix in ["api/2.0/mlflow", "ajax-api/2.0/mlflow"] {
+        let mlflow = router.group(RouterPath(prefix))
+        ExperimentsController(tracking: tracking).addRoutes(to: mlflow.group("experiments"))
+        RunsController(tracking: tracking).addRoutes(to: mlflow.group("runs"))
+        MetricsController(tracking: tracking).addRoutes(to: mlflow.group("metrics"))
+    }
+    ArtifactsController(store: artifacts).addRoutes(to: router)
+    return router
+}
+
+/// Keeps the metadata store open for as long as the server runs, and closes it after the
+/// server has stopped taking requests (services stop in reverse order of starting).
+struct StoreService: Service {
+    let store: any MetadataStore
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        try await store.close()
+    }
+}

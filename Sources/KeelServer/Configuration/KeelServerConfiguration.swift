@@ -1,0 +1,32 @@
+public import KeelStore
+public import Logging
+
+/// Everything `keel server` needs to start, with the embedded defaults.
+public struct KeelServerConfiguration: Sendable {
+    /// The address to listen on.
+    public var host: String
+    /// The port to listen on; 0 picks a free one.
+    public var port: Int
+    /// Where metadata lives; defaults to `<data-dir>/keel.db`.
+    public var database: StoreConfiguration
+    /// Where artifacts live; defaults to `<data-dir>/artifacts`.
+    public var artifactRoot: String
+    /// How much the server logs.
+    public var logLevel: Logger.Level
+
+    /// A configuration on embedded defaults under `dataDirectory`, overridable per store.
+    public init(
+        host: String = "127.0.0.1",
+        port: Int = 5000,
+        dataDirectory: String = "./keel-data",
+        database: StoreConfiguration? = nil,
+        artifactRoot: String? = nil,
+        logLevel: Logger.Level = .info
+    ) {
+        self.host = host
+        self.port = port
+        self.database = database ?? .sqlite(path: dataDirectory + "/keel.db")
+        self.artifactRoot = artifactRoot ?? dataDirectory + "/artifacts"
+        self.logLevel = logLevel
+    }
+}

@@ -1,0 +1,19 @@
+public import Foundation
+public import Hummingbird
+
+/// The per-request context of Keel's HTTP server.
+///
+/// MLflow's JSON conventions (NaN as strings) are set once here, so handlers just return DTOs.
+public struct KeelRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+
+    public init(source: Source) {
+        coreContext = .init(source: source)
+    }
+
+    /// Dataset profiles may be up to 16 MiB by MLflow's limits; anything bigger is refused.
+    public var maxUploadSize: Int { 64 * 1024 * 1024 }
+
+    public var responseEncoder: JSONEncoder { MLflowJSON.encoder }
+    public var requestDecoder: JSONDecoder { MLflowJSON.decoder }
+}

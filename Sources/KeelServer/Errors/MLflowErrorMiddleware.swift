@@ -1,0 +1,64 @@
+import Foundation
+import Hummingbird
+import HTTPTypes
+import KeelCore
+import Logging
+
+/// Turns every error into MLflow's `{"error_code": ..., "message": ...}` body with the status
+/// the MLflow client expects for that code.
+///
+/// Routing errors (unknown path, wrong method) become ENDPOINT_NOT_FOUND in JSON, which the
+/// registry client's POST→GET fallback reacts to. Unexpected errors are logged in full and
+/// answered as INTERNAL_ERROR with a one-line message: never a stack trace.
+struct MLflowErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as KeelError {
+            return Self.response(for: error)
+        } catch let error as HTTPError {
+            return Self.response(for: Self.keelError(from: error, request: request))
+        } catch {
+            context.logger.error("Request failed: \(String(reflecting: error))", metadata: ["path": "\(request.uri.path)"])
+            return Self.response(for: KeelError(.internalError, "Internal error: \(type(of: error)). See the server log for details."))
+        }
+    }
+
+    static func keelError(from error: HTTPError, request: Request) -> KeelError {
+        switch error.status {
+        case .notFound:
+            KeelError(.endpointNotFound, "No API endpoint \(request.method) \(request.uri.path).")
+        case .methodNotAllowed:
+            KeelError(.endpointNotFound, "Method \(request.method) is not allowed for \(request.uri.path).")
+        case .contentTooLarge:
+            KeelError(.invalidParameterValue, error.body ?? "The request body is too large.")
+        default:
+            KeelError(error.status.code < 500 ? .badRequest : .internalError, error.body ?? error.status.reasonPhrase)
+        }
+    }
+
+    static func response(for error: KeelError) -> Response {
+        let body: [String: String] = ["error_code": error.code.rawValue, "message": error.message]
+        let data = (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
+        return Response(
+            status: status(for: error.code),
+            headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: .init(data: data))
+        )
+    }
+
+    /// MLflow's `ERROR_CODE_TO_HTTP_STATUS`.
+    static func status(for code: KeelError.Code) -> HTTPResponse.Status {
+        switch code {
+        case .badRequest, .invalidParameterValue, .resourceAlreadyExists: .badRequest
+        case .resourceDoesNotExist, .endpointNotFound: .notFound
+        case .unauthenticated: .unauthorized
+        case .permissionDenied: .forbidden
+        case .resourceConflict: .conflict
+        case .resourceExhausted: .tooManyRequests
+        case .notImplemented: .notImplemented
+        case .temporarilyUnavailable: .serviceUnavailable
+        default: .internalServerError
+        }
+    }
+}

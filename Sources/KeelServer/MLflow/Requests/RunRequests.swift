@@ -1,0 +1,93 @@
+import KeelCore
+import KeelTracking
+
+extension KeyedDecodingContainer where Key == AnyCodingKey {
+    /// The run id, sent as `run_id` and (for old clients) `run_uuid`.
+    func runID() throws -> String {
+        if let id = try flexibleString(.init("run_id")), !id.isEmpty { return id }
+        if let id = try flexibleString(.init("run_uuid")), !id.isEmpty { return id }
+        throw Self.missing(.init("run_id"))
+    }
+}
+
+/// Body of `runs/create`.
+struct CreateRunRequest: Decodable {
+    let experimentID: Int64
+    let userID: String?
+    let runName: String?
+    let startTime: Int64?
+    let tags: [KeyValue]
+
+    init(from decoder: any Decoder) throws {
+        let fields = try decoder.container(keyedBy: AnyCodingKey.self)
+        experimentID = try TrackingService.experimentID(try fields.flexibleString(.init("experiment_id")) ?? "0")
+        userID = try fields.flexibleString(.init("user_id"))
+        runName = try fields.flexibleString(.init("run_name"))
+        startTime = try fields.flexibleInt64(.init("start_time"))
+        tags = try fields.keyValues(.init("tags"))
+    }
+}
+
+/// A request naming one run (`get`, `delete`, `restore`).
+struct RunIDRequest: Decodable {
+    let runID: String
+
+    init(from decoder: any Decoder) throws {
+        runID = try decoder.container(keyedBy: AnyCodingKey.self).runID()
+    }
+}
+
+/// Body of `runs/update`.
+struct UpdateRunRequest: Decodable {
+    let runID: String
+    let status: RunStatus?
+    let endTime: Int64?
+    let runName: String?
+
+    init(from decoder: any Decoder) throws {
+        let fields = try decoder.container(keyedBy: AnyCodingKey.self)
+        runID = try fields.runID()
+        // MLflow ignores unknown status names rather than failing the update.
+        status = try fields.flexibleString(.init("status")).flatMap(RunStatus.init(rawValue:))
+        endTime = try fields.flexibleInt64(.init("end_time"))
+        runName = try fields.flexibleString(.init("run_name"))
+    }
+}
+
+/// Body of `runs/search`.
+struct SearchRunsRequest: Decodable {
+    let experimentIDs: [Int64]
+    let filter: String?
+    let viewType: ViewType
+    let maxResults: Int?
+    let orderBy: [String]
+    let pageToken: String?
+
+    init(from decoder: any Decoder) throws {
+        let fields = try decoder.container(keyedBy: AnyCodingKey.self)
+        experimentIDs = try fields.flexibleStrings(.init("experiment_ids")).map { text throws(KeelError) in
+            try TrackingService.experimentID(text)
+        }
+        filter = try fields.flexibleString(.init("filter"))
+        viewType = try fields.viewType(.init("run_view_type"))
+        maxResults = try fields.flexibleInt(.init("max_results"))
+        orderBy = try fields.flexibleStrings(.init("order_by"))
+        pageToken = try fields.flexibleString(.init("page_token"))
+    }
+}
+
+/// Query of `metrics/get-history`.
+struct MetricHistoryRequest: Decodable {
+    let runID: String
+    let metricKey: String
+    let maxResults: Int?
+    let pageToken: String?
+
+    init(from decoder: any Decoder) throws {
+        let fields = try decoder.container(keyedBy: AnyCodingKey.self)
+        runID = try fields.runID()
+        metricKey = try fields.requiredString(.init("metric_key"))
+        maxResults = try fields.flexibleInt(.init("max_results"))
+        pageToken = try fields.flexibleString(.init("page_token"))
+    }
+}

@@ -1,0 +1,131 @@
+import Synchronization
+import SQLKit
+
+/// Serialises every write to SQLite through one connection and commits concurrent writes together.
+///
+/// SQLite allows one writer at a time, and with `synchronous=FULL` each commit waits for the
+/// disk. Rather than one fsync per request, writes that queue up while a commit is in flight
+/// share the next transaction (group commit). Each write runs inside its own SAVEPOINT, so one
+/// failing write rolls back alone; callers are answered only after the shared COMMIT returned,
+/// so an acknowledged write is on disk.
+final class GroupCommitWriter: Sendable {
+    /// What one queued write produced, to deliver once the batch's fate is known.
+    private struct Outcome: Sendable {
+        let succeeded: Bool
+        let deliver: @Sendable () -> Void
+        let fail: @Sendable (any Error) -> Void
+    }
+
+    /// A queued write: `run` performs it, `reject` answers the caller without running it.
+    private struct PendingWrite: Sendable {
+        let run: @Sendable (any SQLDatabase) async -> Outcome
+        let reject: @Sendable (any Error) -> Void
+    }
+
+    private struct State {
+        var pending: [PendingWrite] = []
+        var draining = false
+    }
+
+    private let database: any SQLDatabase
+    private let beginStatement: SQLQueryString
+    private let state = Mutex(State())
+
+    /// - Parameters:
+    ///   - database: the single writer connection.
+    ///   - beginStatement: how to open a write transaction (`BEGIN IMMEDIATE` on SQLite, so a
+    ///     transaction never has to upgrade its lock half-way and fail with SQLITE_BUSY).
+    init(database: any SQLDatabase, beginStatement: SQLQueryString) {
+        self.database = database
+        self.beginStatement = beginStatement
+    }
+
+    /// Runs `body` in a transaction shared with other concurrent writes and returns once committed.
+    func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+            let pending = PendingWrite(
+                run: { database in
+                    do {
+                        let value = try await body(database)
+                        return Outcome(
+                            succeeded: true,
+                            deliver: { continuation.resume(returning: value) },
+                            fail: { continuation.resume(throwing: $0) }
+                        )
+                    } catch {
+                        return Outcome(
+                            succeeded: false,
+                            deliver: { continuation.resume(throwing: error) },
+                            fail: { _ in continuation.resume(throwing: error) }
+                        )
+                    }
+                },
+                reject: { continuation.resume(throwing: $0) }
+            )
+            let startDrain = state.withLock { state -> Bool in
+                state.pending.append(pending)
+                if state.draining { return false }
+                state.draining = true
+                return true
+            }
+            if startDrain {
+                Task { await self.drain() }
+            }
+        }
+    }
+
+    private func drain() async {
+        while true {
+            let batch = state.withLock { state -> [PendingWrite] in
+                let batch = state.pending
+                state.pending = []
+                if batch.isEmpty { state.draining = false }
+                return batch
+            }
+            if batch.isEmpty { return }
+            await commit(batch)
+        }
+    }
+
+    private func commit(_ batch: [PendingWrite]) async {
+        do {
+            try await database.raw(beginStatement).run()
+        } catch {
+            for write in batch { write.reject(error) }
+            return
+        }
+        var outcomes: [Outcome] = []
+        outcomes.reserveCapacity(batch.count)
+        for write in batch {
+            outcomes.append(await runIsolated(write))
+        }
+        do {
+            try await database.raw("COMMIT").run()
+            for outcome in outcomes { outcome.deliver() }
+        } catch {
+            try? await database.raw("ROLLBACK").run()
+            for outcome in outcomes { outcome.fail(error) }
+        }
+    }
+
+    /// Runs one write inside a savepoint so its failure undoes only its own changes.
+    private func runIsolated(_ write: PendingWrite) async -> Outcome {
+        do {
+            try await database.raw("SAVEPOINT keel_write").run()
+        } catch {
+            write.reject(error)
+            return Outcome(succeeded: false, deliver: {}, fail: { _ in })
+        }
+        let outcome = await write.run(database)
+        do {
+            if !outcome.succeeded {
+                try await database.raw("ROLLBACK TO keel_write").run()
+            }
+            try await database.raw("RELEASE keel_write").run()
+            return outcome
+        } catch {
+            // The savepoint could not be closed cleanly: this write's effect is unknown, so it fails.
+            return Outcome(succeeded: false, deliver: { outcome.fail(error) }, fail: { _ in outcome.fail(error) })
+        }
+    }
+}

@@ -1,0 +1,36 @@
+public import KeelCore
+import Foundation
+
+/// An opaque continuation token: base64 of `{"offset": N}`, the same shape MLflow hands out,
+/// so tokens from either server look alike to clients. Undecodable tokens are refused.
+public struct PageToken: Sendable, Hashable {
+    /// How many results precede the next page.
+    public var offset: Int
+
+    /// A token for the page starting at `offset`.
+    public init(offset: Int) {
+        self.offset = offset
+    }
+
+    private struct Payload: Codable { let offset: Int }
+
+    /// Decodes a token from a request; nil or empty means the first page.
+    public init(decoding token: String?) throws(KeelError) {
+        guard let token, !token.isEmpty else {
+            offset = 0
+            return
+        }
+        guard let data = Data(base64Encoded: token),
+              let payload = try? JSONDecoder().decode(Payload.self, from: data),
+              payload.offset >= 0
+        else {
+            throw .invalidParameter("Invalid page token, could not base64-decode: '\(token.prefix(100))'.")
+        }
+        offset = payload.offset
+    }
+
+    /// The token's wire form.
+    public var encoded: String {
+        Data("{\"offset\": \(offset)}".utf8).base64EncodedString()
+    }
+}

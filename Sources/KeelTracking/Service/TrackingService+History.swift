@@ -1,0 +1,37 @@
+import KeelCore
+import SQLKit
+
+extension TrackingService {
+    /// Every observation of one metric of one run, by step then timestamp.
+    ///
+    /// An unknown run answers an empty history, as MLflow's server does (the client relies on it).
+    /// - Returns: the page of observations and the token for the next page, if any.
+    public func metricHistory(
+        runID: String, key: String, maxResults: Int?, pageToken: String?
+    ) async throws -> (metrics: [Metric], nextPageToken: String?) {
+        let start = try PageToken(decoding: pageToken).offset
+        if let maxResults, maxResults < 1 {
+            throw KeelError.invalidParameter("max_results must be a positive integer, got \(maxResults).")
+        }
+        return try await store.read { database in
+            var query: SQLQueryString = """
+                SELECT run_uuid, key, value, timestamp, step, is_nan, model_id, dataset_name, dataset_digest
+                FROM metrics WHERE run_uuid = \(bind: runID) AND key = \(bind: key)
+                ORDER BY step, timestamp
+                """
+            if let maxResults {
+                query += " LIMIT \(bind: maxResults + 1) OFFSET \(bind: start)"
+            } else if start > 0 {
+                query += " LIMIT \(bind: Int64.max) OFFSET \(bind: start)"
+            }
+            let rows = try await database.raw(query).all(decoding: MetricRow.self, keyDecodingStrategy: .convertFromSnakeCase)
+            var metrics = rows.map(\.metric)
+            var next: String?
+            if let maxResults, metrics.count > maxResults {
+                metrics.removeLast(metrics.count - maxResults)
+                next = PageToken(offset: start + maxResults).encoded
+            }
+            return (metrics, next)
+        }
+    }
+}

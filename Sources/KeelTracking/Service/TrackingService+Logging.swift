@@ -1,0 +1,125 @@
+import KeelCore
+import SQLKit
+
+extension TrackingService {
+    /// Logs one metric observation.
+    public func logMetric(runID: String, metric: Metric) async throws {
+        try await logBatch(runID: runID, metrics: [metric], params: [], tags: [])
+    }
+
+    /// Logs one param; logging the same value again is fine, a different value is refused.
+    public func logParam(runID: String, param: KeyValue) async throws {
+        try await logBatch(runID: runID, metrics: [], params: [param], tags: [])
+    }
+
+    /// Sets (or replaces) one tag.
+    public func setTag(runID: String, tag: KeyValue) async throws {
+        try await logBatch(runID: runID, metrics: [], params: [], tags: [tag])
+    }
+
+    /// Logs metrics, params and tags in one transaction: all of them or none.
+    public func logBatch(runID: String, metrics: [Metric], params: [KeyValue], tags: [KeyValue]) async throws {
+        try Self.validateBatch(metrics: metrics, params: params, tags: tags)
+        let params = try Self.deduplicatedParams(params).map {
+            KeyValue(key: $0.key, value: ValueLimits.truncated($0.value, to: ValueLimits.paramValue))
+        }
+        let tags = Self.lastValuePerKey(tags).map {
+            KeyValue(key: $0.key, value: ValueLimits.truncated($0.value, to: ValueLimits.runTagValue))
+        }
+        try await store.write { database in
+            _ = try await Self.requireActiveRun(runID, in: database)
+            try await Self.insertParams(runID: runID, params, in: database)
+            try await Self.upsertTags(runID: runID, tags, in: database)
+            if let name = tags.last(where: { $0.key == Self.runNameTag })?.value {
+                try await database.update("runs").set("name", to: SQLBind(name))
+                    .where("run_uuid", .equal, SQLBind(runID)).run()
+            }
+            try await MetricWriter.write(metrics, runID: runID, in: database)
+        }
+    }
+
+    /// Removes a tag from a run; an unknown key is RESOURCE_DOES_NOT_EXIST.
+    public func deleteTag(runID: String, key: String) async throws {
+        try await store.write { database in
+            _ = try await Self.requireActiveRun(runID, in: database)
+            let existing = try await database.select().column("key").from("tags")
+                .where("run_uuid", .equal, SQLBind(runID)).where("key", .equal, SQLBind(key)).first()
+            guard existing != nil else {
+                throw KeelError.notFound("No tag with name: \(key) in run with id \(runID)")
+            }
+            try await database.delete(from: "tags")
+                .where("run_uuid", .equal, SQLBind(runID)).where("key", .equal, SQLBind(key)).run()
+        }
+    }
+
+    // MARK: - Helpers
+
+    static func validateBatch(metrics: [Metric], params: [KeyValue], tags: [KeyValue]) throws(KeelError) {
+        if metrics.count > BatchLimits.metrics {
+            throw .invalidParameter("A batch logging request can contain at most \(BatchLimits.metrics) metrics. Got \(metrics.count) metrics. Please split up metrics across multiple requests and try again.")
+        }
+        if params.count > BatchLimits.params {
+            throw .invalidParameter("A batch logging request can contain at most \(BatchLimits.params) params. Got \(params.count) params. Please split up params across multiple requests and try again.")
+        }
+        if tags.count > BatchLimits.tags {
+            throw .invalidParameter("A batch logging request can contain at most \(BatchLimits.tags) tags. Got \(tags.count) tags. Please split up tags across multiple requests and try again.")
+        }
+        let total = metrics.count + params.count + tags.count
+        if total > BatchLimits.total {
+            throw .invalidParameter("A batch logging request can contain at most \(BatchLimits.total) metrics, params, and tags in total. Got \(total) entities.")
+        }
+        for metric in metrics { try EntityKey.validate(metric.key, kind: "metric") }
+        for param in params { try EntityKey.validate(param.key, kind: "param") }
+        for tag in tags { try EntityKey.validate(tag.key, kind: "tag") }
+    }
+
+    /// Params with each key once; the same key twice with different values is refused.
+    static func deduplicatedParams(_ params: [KeyValue]) throws(KeelError) -> [KeyValue] {
+        var seen: [String: String] = [:]
+        var unique: [KeyValue] = []
+        for param in params {
+            if let earlier = seen[param.key] {
+                if earlier != param.value {
+                    throw .invalidParameter("Duplicate parameter keys have been submitted: ['\(param.key)'] with different values. Please ensure each parameter key is unique.")
+                }
+                continue
+            }
+            seen[param.key] = param.value
+            unique.append(param)
+        }
+        return unique
+    }
+
+    static func insertParams(runID: String, _ params: [KeyValue], in database: any SQLDatabase) async throws {
+        guard !params.isEmpty else { return }
+        let existing = try await database.raw("""
+            SELECT run_uuid AS owner, key, value FROM params
+            WHERE run_uuid = \(bind: runID) AND key IN \(SQLBind.group(params.map(\.key)))
+            """).all(decoding: OwnedKeyValueRow.self)
+        let existingValues = Dictionary(existing.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
+        var fresh: [KeyValue] = []
+        for param in params {
+            guard let old = existingValues[param.key] else {
+                fresh.append(param)
+                continue
+            }
+            if old != param.value {
+                throw KeelError.invalidParameter(
+                    "Changing param values is not allowed. Param with key='\(param.key)' was already logged with value='\(old)' for run ID='\(runID)'. Attempted logging new value '\(param.value)'."
+                )
+            }
+        }
+        guard !fresh.isEmpty else { return }
+        let rows = fresh.map { "(\(bind: runID), \(bind: $0.key), \(bind: $0.value))" as SQLQueryString }
+        try await database.raw("INSERT INTO params (run_uuid, key, value) VALUES \(rows.joined(separator: ", "))").run()
+    }
+
+    static func upsertTags(runID: String, _ tags: [KeyValue], in database: any SQLDatabase) async throws {
+        guard !tags.isEmpty else { return }
+        let rows = tags.map { "(\(bind: runID), \(bind: $0.key), \(bind: $0.value))" as SQLQueryString }
+        try await database.raw("""
+            INSERT INTO tags (run_uuid, key, value) VALUES \(rows.joined(separator: ", "))
+            ON CONFLICT (run_uuid, key) DO UPDATE SET value = excluded.value
+            """).run()
+    }
+}

@@ -1,0 +1,109 @@
+import KeelCore
+import SQLKit
+
+extension TrackingService {
+    /// The tag MLflow keeps in step with a run's name.
+    static let runNameTag = "mlflow.runName"
+    /// The tag MLflow clients use to name the user.
+    static let userTag = "mlflow.user"
+
+    /// Starts a run in an active experiment and returns it.
+    ///
+    /// Without a name, the `mlflow.runName` tag names it; without either, a memorable name is
+    /// generated. Either way the `mlflow.runName` tag is set, as MLflow's UI expects.
+    public func createRun(
+        experimentID: Int64, userID: String?, runName: String?, startTime: Int64?, tags: [KeyValue]
+    ) async throws -> Run {
+        var tags = Self.lastValuePerKey(tags)
+        for tag in tags { try EntityKey.validate(tag.key, kind: "tag") }
+        let tagName = tags.first { $0.key == Self.runNameTag }?.value
+        if let runName, !runName.isEmpty, let tagName, tagName != runName {
+            throw KeelError.invalidParameter(
+                "Both 'run_name' argument and 'mlflow.runName' tag are specified, but with different values (run_name='\(runName)', mlflow.runName='\(tagName)')."
+            )
+        }
+        let name = [runName, tagName].compactMap { $0 }.first { !$0.isEmpty } ?? RunNameGenerator.make()
+        if tagName == nil { tags.append(KeyValue(key: Self.runNameTag, value: name)) }
+        let user = userID ?? tags.first { $0.key == Self.userTag }?.value ?? ""
+        let runID = Identifiers.newHexID()
+        let start = startTime ?? Timestamp.nowMillis()
+        let finalTags = tags.map { KeyValue(key: $0.key, value: ValueLimits.truncated($0.value, to: ValueLimits.runTagValue)) }
+
+        return try await store.write { database in
+            let experiment = try await Self.requireExperiment(experimentID, in: database)
+            guard experiment.lifecycleStage == LifecycleStage.active.rawValue else {
+                throw KeelError.invalidParameter(
+                    "The experiment \(experimentID) must be in the 'active' state. Current state is \(experiment.lifecycleStage)."
+                )
+            }
+            let artifactURI = "\(experiment.artifactLocation)/\(runID)/artifacts"
+            try await database.insert(into: "runs")
+                .columns(RunRow.columns)
+                .values(
+                    SQLBind(runID), SQLBind(experimentID), SQLBind(name), SQLBind(user),
+                    SQLBind(RunStatus.running.rawValue), SQLBind(start), SQLBind(Int64?.none),
+                    SQLBind(LifecycleStage.active.rawValue), SQLBind(artifactURI)
+                )
+                .run()
+            try await Self.upsertTags(runID: runID, finalTags, in: database)
+            let info = RunInfo(
+                runID: runID, experimentID: experimentID, runName: name, userID: user, status: .running,
+                startTime: start, endTime: nil, artifactURI: artifactURI, lifecycleStage: .active
+            )
+            return Run(info: info, metrics: [], params: [], tags: finalTags.sorted { $0.key < $1.key }, inputs: .empty, outputs: .empty)
+        }
+    }
+
+    /// The run with this id, deleted or not.
+    public func run(id: String) async throws -> Run {
+        try await store.read { database in
+            let row = try await Self.requireRun(id, in: database)
+            return try await RunLoader.assemble([row], in: database)[0]
+        }
+    }
+
+    /// Changes a run's status, end time or name and returns its new info.
+    public func updateRun(id: String, status: RunStatus?, endTime: Int64?, runName: String?) async throws -> RunInfo {
+        try await store.write { database in
+            let row = try await Self.requireActiveRun(id, in: database)
+            var update = database.update("runs").where("run_uuid", .equal, SQLBind(id))
+            var info = row.info
+            if let status {
+                update = update.set("status", to: SQLBind(status.rawValue))
+                info.status = status
+            }
+            if let endTime {
+                update = update.set("end_time", to: SQLBind(endTime))
+                info.endTime = endTime
+            }
+            if let runName, !runName.isEmpty {
+                update = update.set("name", to: SQLBind(runName))
+                info.runName = runName
+                try await Self.upsertTags(runID: id, [KeyValue(key: Self.runNameTag, value: runName)], in: database)
+            }
+            if status != nil || endTime != nil || !(runName ?? "").isEmpty {
+                try await update.run()
+            }
+            return info
+        }
+    }
+
+    /// Moves a run to the trash, or back.
+    public func setRunLifecycle(id: String, to stage: LifecycleStage) async throws {
+        try await store.write { database in
+            let row = try await Self.requireRun(id, in: database)
+            if stage == .active {
+                let experiment = try await Self.requireExperiment(row.experimentId, in: database)
+                guard experiment.lifecycleStage == LifecycleStage.active.rawValue else {
+                    throw KeelError.invalidParameter("Cannot restore run \(id): its experiment \(row.experimentId) is deleted.")
+                }
+            }
+            let deletedTime: Int64? = stage == .deleted ? Timestamp.nowMillis() : nil
+            try await database.update("runs")
+                .set("lifecycle_stage", to: SQLBind(stage.rawValue))
+                .set("deleted_time", to: SQLBind(deletedTime))
+                .where("run_uuid", .equal, SQLBind(id))
+                .run()
+        }
+    }
+}

@@ -1,0 +1,75 @@
+import KeelCore
+import SQLKit
+
+/// MLflow's bounds on `max_results` for searches.
+public enum SearchLimits {
+    /// Runs per page when the client does not say.
+    public static let defaultRuns = 1000
+    /// The most runs one page may hold.
+    public static let maxRuns = 50_000
+    /// Experiments per page when the client does not say.
+    public static let defaultExperiments = 1000
+    /// The most experiments one page may hold.
+    public static let maxExperiments = 50_000
+}
+
+extension TrackingService {
+    /// Runs in the given experiments matching MLflow's filter language, ordered and paged.
+    ///
+    /// The filter is parsed into clauses and compiled with bound parameters; a malformed filter,
+    /// order clause or page token is INVALID_PARAMETER_VALUE.
+    public func searchRuns(
+        experimentIDs: [Int64], filter: String?, viewType: ViewType, maxResults: Int?, orderBy: [String], pageToken: String?
+    ) async throws -> (runs: [Run], nextPageToken: String?) {
+        let limit = maxResults ?? SearchLimits.defaultRuns
+        guard limit >= 0, limit <= SearchLimits.maxRuns else {
+            throw KeelError.invalidParameter("Invalid value \(limit) for parameter 'max_results' supplied. It must be at most \(SearchLimits.maxRuns), but got value \(limit)")
+        }
+        let offset = try PageToken(decoding: pageToken).offset
+        let query = RunSearchQuery(
+            experimentIDs: experimentIDs,
+            filter: try SearchFilter.parseRuns(filter),
+            order: try SearchOrder.parseRuns(orderBy),
+            viewType: viewType
+        )
+        guard !experimentIDs.isEmpty, limit > 0 else { return ([], nil) }
+        let statement = try query.statement(limit: limit + 1, offset: offset)
+        return try await store.read { database in
+            var rows = try await database.raw(statement)
+                .all(decoding: RunRow.self, keyDecodingStrategy: .convertFromSnakeCase)
+            var next: String?
+            if rows.count > limit {
+                rows.removeLast(rows.count - limit)
+                next = PageToken(offset: offset + limit).encoded
+            }
+            return (try await RunLoader.assemble(rows, in: database), next)
+        }
+    }
+
+    /// Experiments matching a filter (name, id, times, tags), ordered and paged.
+    public func searchExperiments(
+        filter: String?, viewType: ViewType, maxResults: Int?, orderBy: [String], pageToken: String?
+    ) async throws -> (experiments: [Experiment], nextPageToken: String?) {
+        let limit = maxResults ?? SearchLimits.defaultExperiments
+        guard limit >= 1, limit <= SearchLimits.maxExperiments else {
+            throw KeelError.invalidParameter("Invalid value \(limit) for parameter 'max_results' supplied. It must be between 1 and \(SearchLimits.maxExperiments).")
+        }
+        let offset = try PageToken(decoding: pageToken).offset
+        let statement = try ExperimentSearchQuery(
+            filter: try SearchFilter.parseExperiments(filter),
+            order: try SearchOrder.parseExperiments(orderBy),
+            viewType: viewType
+        ).statement(limit: limit + 1, offset: offset)
+        return try await store.read { database in
+            var rows = try await database.raw(statement)
+                .all(decoding: ExperimentRow.self, keyDecodingStrategy: .convertFromSnakeCase)
+            var next: String?
+            if rows.count > limit {
+                rows.removeLast(rows.count - limit)
+                next = PageToken(offset: offset + limit).encoded
+            }
+            let tags = try await Self.experimentTags(rows.map(\.experimentId), in: database)
+            return (rows.map { $0.experiment(tags: tags[$0.experimentId] ?? []) }, next)
+        }
+    }
+}

@@ -1,0 +1,72 @@
+public import KeelCore
+public import KeelStore
+import SQLKit
+
+/// Experiment tracking: experiments, runs, params, metric histories, tags, dataset inputs, search.
+///
+/// The service holds no state of its own; everything lives in the ``MetadataStore``, so any
+/// number of server replicas can share one database. User mistakes surface as ``KeelError``
+/// with MLflow's codes; every multi-row change is one transaction.
+public struct TrackingService: Sendable {
+    /// The metadata store the service reads and writes.
+    public let store: any MetadataStore
+
+    /// Creates the service over a migrated store.
+    public init(store: any MetadataStore) {
+        self.store = store
+    }
+}
+
+extension TrackingService {
+    /// Parses an experiment id as sent on the wire (a decimal string).
+    public static func experimentID(_ text: String) throws(KeelError) -> Int64 {
+        guard let id = Int64(text), id >= 0 else {
+            throw .invalidParameter("Invalid experiment ID: '\(text)'. Experiment IDs are non-negative integers.")
+        }
+        return id
+    }
+
+    /// Throws unless `runID` has the shape MLflow allows (`^[a-zA-Z0-9][\w\-]{0,255}$`).
+    static func validateRunID(_ runID: String) throws(KeelError) {
+        let valid = !runID.isEmpty && runID.count <= 256
+            && runID.first.map { $0.isASCII && ($0.isLetter || $0.isNumber) } == true
+            && runID.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }
+        guard valid else {
+            throw .invalidParameter("Invalid run ID: '\(runID)'.")
+        }
+    }
+
+    /// The run's row, or RESOURCE_DOES_NOT_EXIST.
+    static func requireRun(_ runID: String, in database: any SQLDatabase) async throws -> RunRow {
+        try validateRunID(runID)
+        guard let row = try await database.select().columns(RunRow.columns).from("runs")
+            .where("run_uuid", .equal, SQLBind(runID))
+            .first(decoding: RunRow.self, keyDecodingStrategy: .convertFromSnakeCase)
+        else {
+            throw KeelError.notFound("Run with id=\(runID) not found")
+        }
+        return row
+    }
+
+    /// The run's row if it may still be written to; a deleted run refuses writes.
+    static func requireActiveRun(_ runID: String, in database: any SQLDatabase) async throws -> RunRow {
+        let row = try await requireRun(runID, in: database)
+        guard row.lifecycleStage == LifecycleStage.active.rawValue else {
+            throw KeelError.invalidParameter(
+                "The run \(runID) must be in the 'active' state. Current state is \(row.lifecycleStage)."
+            )
+        }
+        return row
+    }
+
+    /// The experiment's row, or RESOURCE_DOES_NOT_EXIST.
+    static func requireExperiment(_ id: Int64, in database: any SQLDatabase) async throws -> ExperimentRow {
+        guard let row = try await database.select().columns(ExperimentRow.columns).from("experiments")
+            .where("experiment_id", .equal, SQLBind(id))
+            .first(decoding: ExperimentRow.self, keyDecodingStrategy: .convertFromSnakeCase)
+        else {
+            throw KeelError.notFound("No Experiment with id=\(id) exists")
+        }
+        return row
+    }
+}

@@ -1,0 +1,72 @@
+import KeelCore
+import SQLKit
+
+/// Writes metric observations: every one into the history, the newest per key into `latest_metrics`.
+///
+/// "Newest" is MLflow's order: highest step, then latest timestamp, then largest value. Keeping
+/// the latest values in their own table makes run listing and search by metric an index
+/// lookup instead of a scan over whole histories.
+enum MetricWriter {
+    static func write(_ metrics: [Metric], runID: String, in database: any SQLDatabase) async throws {
+        guard !metrics.isEmpty else { return }
+        // Nine binds a row; 1,000 rows stay well under every database's parameter limit.
+        for chunk in metrics.chunked(into: 1000) {
+            let rows = chunk.map { metric -> SQLQueryString in
+                let (value, isNaN) = storable(metric.value)
+                return """
+                    (\(bind: runID), \(bind: metric.key), \(bind: value), \(bind: metric.timestamp), \(bind: metric.step), \
+                    \(bind: isNaN), \(bind: metric.modelID), \(bind: metric.datasetName), \(bind: metric.datasetDigest))
+                    """
+            }
+            try await database.raw("""
+                INSERT INTO metrics (run_uuid, key, value, timestamp, step, is_nan, model_id, dataset_name, dataset_digest)
+                VALUES \(rows.joined(separator: ", "))
+                """).run()
+        }
+        let latest = newestPerKey(metrics)
+        for chunk in latest.chunked(into: 1000) {
+            let rows = chunk.map { metric -> SQLQueryString in
+                let (value, isNaN) = storable(metric.value)
+                return "(\(bind: runID), \(bind: metric.key), \(bind: value), \(bind: metric.timestamp), \(bind: metric.step), \(bind: isNaN))"
+            }
+            try await database.raw("""
+                INSERT INTO latest_metrics (run_uuid, key, value, timestamp, step, is_nan)
+                VALUES \(rows.joined(separator: ", "))
+                ON CONFLICT (run_uuid, key) DO UPDATE SET
+                    value = excluded.value, timestamp = excluded.timestamp, step = excluded.step, is_nan = excluded.is_nan
+                WHERE excluded.step > latest_metrics.step
+                   OR (excluded.step = latest_metrics.step AND excluded.timestamp > latest_metrics.timestamp)
+                   OR (excluded.step = latest_metrics.step AND excluded.timestamp = latest_metrics.timestamp
+                       AND excluded.is_nan = 0
+                       AND (latest_metrics.is_nan = 1 OR excluded.value > latest_metrics.value))
+                """).run()
+        }
+    }
+
+    /// NaN cannot be stored portably (SQLite turns it into NULL), so it travels as a flag.
+    static func storable(_ value: Double) -> (value: Double?, isNaN: Int64) {
+        value.isNaN ? (nil, 1) : (value, 0)
+    }
+
+    /// The newest observation of each key, in MLflow's (step, timestamp, value) order.
+    static func newestPerKey(_ metrics: [Metric]) -> [Metric] {
+        var newest: [String: Metric] = [:]
+        var order: [String] = []
+        for metric in metrics {
+            guard let current = newest[metric.key] else {
+                newest[metric.key] = metric
+                order.append(metric.key)
+                continue
+            }
+            if isNewer(metric, than: current) { newest[metric.key] = metric }
+        }
+        return order.compactMap { newest[$0] }
+    }
+
+    static func isNewer(_ candidate: Metric, than current: Metric) -> Bool {
+        if candidate.step != current.step { return candidate.step > current.step }
+        if candidate.timestamp != current.timestamp { return candidate.timestamp > current.timestamp }
+        if candidate.value.isNaN { return false }
+        return current.value.isNaN || candidate.value > current.value
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// A small client for a Keel (or MLflow) server's tracking REST API, used by the CLI.
+struct TrackingClient {
+    let baseURL: URL
+
+    /// An error the server answered in MLflow's format, or a transport failure.
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// Calls `path` (relative to `/api/2.0/mlflow/`) and returns the decoded JSON object.
+    func call(_ method: String, _ path: String, query: [String: String] = [:], body: [String: Any]? = nil) async throws -> [String: Any] {
+        guard var components = URLComponents(url: baseURL.appendingPathComponent("api/2.0/mlflow/" + path), resolvingAgainstBaseURL: false) else {
+            throw Failure(description: "Invalid server URL '\(baseURL)'.")
+        }
+        if !query.isEmpty {
+            components.queryItems = query.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) }
+        }
+        guard let url = components.url else { throw Failure(description: "Invalid request URL for '\(path)'.") }
+        var request = URLRequest(url: url)
+        request.httpMethod = method
+        if let body {
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            request.httpBody = try JSONSerialization.data(withJSONObject: body)
+        }
+        let (data, status) = try await send(request)
+        let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
+        guard (200..<300).contains(status) else {
+            let code = object["error_code"] as? String ?? "HTTP \(status)"
+            let message = object["message"] as? String ?? String(decoding: data.prefix(300), as: UTF8.self)
+            throw Failure(description: "\(code): \(message)")
+        }
+        return object
+    }
+
+    private func send(_ request: URLRequest) async throws -> (Data, Int) {
+        try await withCheckedThrowingContinuation { continuation in
+            URLSession.shared.dataTask(with: request) { data, response, error in
+                if let error {
+                    continuation.resume(throwing: Failure(description: "Cannot reach the Keel server at \(baseURL): \(error.localizedDescription). Is `keel server` running? Set --server or KEEL_SERVER."))
+                    return
+                }
+                continuation.resume(returning: (data ?? Data(), (response as? HTTPURLResponse)?.statusCode ?? 0))
+            }.resume()
+        }
+    }
+}

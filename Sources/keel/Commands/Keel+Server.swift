@@ -1,0 +1,64 @@
+import ArgumentParser
+import Hummingbird
+import KeelServer
+import KeelStore
+import Logging
+
+extension Keel {
+    /// `keel server`: the tracking server, MLflow-compatible.
+    struct Server: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run the Keel server (MLflow-compatible tracking API and artifact proxy).",
+            discussion: """
+                With no options, metadata goes to SQLite at ./keel-data/keel.db and artifacts to
+                ./keel-data/artifacts: nothing to install. For several machines, keep metadata in
+                PostgreSQL:
+                  keel server --db postgres://keel:secret@db.internal:5432/keel
+                The official mlflow client works unchanged:
+                  MLFLOW_TRACKING_URI=http://127.0.0.1:5000 python train.py
+                Stop with Ctrl-C: in-flight requests finish, then the database closes.
+                """
+        )
+
+        @Option(help: "The address to listen on. Use 0.0.0.0 to accept connections from other machines.")
+        var host = "127.0.0.1"
+
+        @Option(help: "The port to listen on.")
+        var port = 5000
+
+        @Option(help: ArgumentHelp("Directory for embedded state: the SQLite database and, by default, artifacts.", valueName: "path"))
+        var dataDir = "./keel-data"
+
+        @Option(help: ArgumentHelp(
+            "Metadata database: a postgres://user:pass@host:port/db URL, or an SQLite file path. Default: <data-dir>/keel.db.",
+            valueName: "url"
+        ))
+        var db: String?
+
+        @Option(help: ArgumentHelp("Directory for artifacts. Default: <data-dir>/artifacts.", valueName: "path"))
+        var artifactRoot: String?
+
+        @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+        var logLevel: String = "info"
+
+        func validate() throws {
+            guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
+            guard Logger.Level(rawValue: logLevel) != nil else {
+                throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical.")
+            }
+        }
+
+        func run() async throws {
+            let configuration = KeelServerConfiguration(
+                host: host,
+                port: port,
+                dataDirectory: dataDir,
+                database: db.map(StoreConfiguration.init(parsing:)),
+                artifactRoot: artifactRoot,
+                logLevel: Logger.Level(rawValue: logLevel) ?? .info
+            )
+            let app = try await buildApplication(configuration)
+            try await app.runService()
+        }
+    }
+}

@@ -1,0 +1,26 @@
+import ArgumentParser
+
+/// `keel`: the Keel server and its command line, in one binary.
+@main
+struct Keel: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "keel",
+        abstract: "Keel: track experiments, register models, serve them and watch them drift — one self-hosted binary.",
+        discussion: """
+            Start a server on embedded defaults (SQLite + a local artifact directory):
+              keel server
+            Then point the official MLflow client at it:
+              export MLFLOW_TRACKING_URI=http://127.0.0.1:5000
+            and look at what was logged:
+              keel experiments list
+              keel runs list --experiment my-experiment --filter "metrics.accuracy > 0.9"
+            """,
+        version: KeelVersion.current,
+        subcommands: [Server.self, Experiments.self, Runs.self]
+    )
+}
+
+/// The version of this build of Keel.
+enum KeelVersion {
+    static let current = "0.1.0"
+}
