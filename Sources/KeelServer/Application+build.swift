@@ -44,6 +44,7 @@ func buildRouter(metadata: any MetadataStore, artifacts: any ArtifactStore) -> R
         ExperimentsController(tracking: tracking).addRoutes(to: mlflow.group("experiments"))
         RunsController(tracking: tracking).addRoutes(to: mlflow.group("runs"))
         MetricsController(tracking: tracking).addRoutes(to: mlflow.group("metrics"))
+        LoggedModelsController(tracking: tracking).addRoutes(to: mlflow.group("logged-models"))
     }
     ArtifactsController(store: artifacts).addRoutes(to: router)
     return router

@@ -206,7 +206,7 @@ struct TrackingServiceTests {
                 try await tracking.searchExperiments(filter: filter, viewType: .activeOnly, maxResults: nil, orderBy: ["name ASC"], pageToken: nil)
                     .experiments.map(\.name)
             }
-            #expect(try await names("name LIKE '%a'") == ["beta"])
+            #expect(try await names("name LIKE '%ta'") == ["beta"])
             #expect(try await names("tags.k = 'v'") == ["alpha"])
             #expect(try await names("experiment_id = '\(first)'") == ["alpha"])
         }

@@ -27,7 +27,7 @@ def test_dataset_input_round_trips(client, logged_dataset):
     got = inputs[0].dataset
     assert got.name == dataset.name
     assert got.digest == dataset.digest
-    assert got.source_type == dataset.source._get_source_type()
+    assert got.source_type == dataset.to_dict()["source_type"]
     assert json.loads(got.source) == json.loads(dataset.source.to_json())
     assert json.loads(got.schema) == json.loads(dataset.to_dict()["schema"])
     assert json.loads(got.profile) == json.loads(dataset.to_dict()["profile"])

@@ -18,10 +18,13 @@ def test_malformed_json_body_is_400(api, path):
     assert_error(resp, 400, ("BAD_REQUEST", "INVALID_PARAMETER_VALUE", "MALFORMED_REQUEST"))
 
 
-@pytest.mark.keel_only
-@pytest.mark.parametrize("payload", [b'"a string"', b"[1, 2]", b"42", b"null"])
+@pytest.mark.parametrize("payload", [
+    pytest.param(b'"a string"', marks=pytest.mark.keel_only),  # the reference answers 500
+    b"[1, 2]",
+    pytest.param(b"42", marks=pytest.mark.keel_only),  # the reference answers 500
+    b"null",
+], ids=["string", "array", "number", "null"])
 def test_non_object_json_body_is_400(api, payload):
-    # The reference answers these with an HTML 500.
     resp = api.raw("POST", f"{API}/runs/create", data=payload, headers={"Content-Type": "application/json"})
     assert_error(resp, 400, ("BAD_REQUEST", "INVALID_PARAMETER_VALUE", "MALFORMED_REQUEST"))
 
@@ -52,7 +55,7 @@ def test_missing_required_query_parameter_is_400(api, path, params):
 @pytest.mark.parametrize("path,body", [
     ("experiments/create", {"name": ["a", "list"]}),
     pytest.param("runs/log-metric", {"key": "m", "value": {"x": 1}, "timestamp": 1}, marks=pytest.mark.keel_only),
-    pytest.param("runs/log-batch", {"metrics": "not-a-list"}, marks=pytest.mark.keel_only),
+    ("runs/log-batch", {"metrics": "not-a-list"}),
     ("runs/search", {"experiment_ids": ["0"], "max_results": "many"}),
 ], ids=["name-list", "metric-value-object", "batch-metrics-string", "max-results-string"])
 def test_wrong_json_types_are_400(api, path, body):

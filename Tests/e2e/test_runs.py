@@ -117,3 +117,32 @@ def test_log_metric_validation(api):
         {"key": "m", "value": 1.0, "timestamp": "x"},        # non-numeric timestamp
     ]:
         assert_error(api.post("runs/log-metric", {"run_id": run_id, **bad}), 400, "INVALID_PARAMETER_VALUE")
+
+
+def test_deleting_experiment_deletes_its_runs_and_restore_brings_them_back(api):
+    experiment_id = api.create_experiment("cascade")
+    run_id = api.create_run(experiment_id)["info"]["run_id"]
+    assert_ok(api.post("experiments/delete", {"experiment_id": experiment_id}))
+    assert api.get_run(run_id)["info"]["lifecycle_stage"] == "deleted"
+    assert_ok(api.post("experiments/restore", {"experiment_id": experiment_id}))
+    assert api.get_run(run_id)["info"]["lifecycle_stage"] == "active"
+
+
+def test_summary_metric_is_latest_step_then_timestamp(client, api):
+    run_id = api.create_run(api.create_experiment("latest"))["info"]["run_id"]
+    assert_ok(api.post("runs/log-batch", {"run_id": run_id, "metrics": [
+        {"key": "m", "value": 1.0, "timestamp": 100, "step": 5},
+        {"key": "m", "value": 9.0, "timestamp": 200, "step": 2},
+        {"key": "t", "value": 1.0, "timestamp": 100, "step": 0},
+        {"key": "t", "value": 2.0, "timestamp": 300, "step": 0},
+        {"key": "t", "value": 3.0, "timestamp": 200, "step": 0},
+    ]}))
+    metrics = client.get_run(run_id).data.metrics
+    assert metrics == {"m": 1.0, "t": 2.0}
+
+
+def test_metric_without_step_defaults_to_zero(client, api):
+    run_id = api.create_run(api.create_experiment("nostep"))["info"]["run_id"]
+    assert_ok(api.post("runs/log-metric", {"run_id": run_id, "key": "m", "value": 4.0, "timestamp": now_ms()}))
+    [point] = client.get_metric_history(run_id, "m")
+    assert point.step == 0 and point.value == 4.0

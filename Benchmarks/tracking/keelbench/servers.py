@@ -89,11 +89,10 @@ def _launch(label: str, argv: list[str], url: str, data_dir: Path, timeout: floa
     server = Server(label, url, process.pid, data_dir, log_path, _process=process)
     try:
         wait_healthy(server, timeout, process)
-    except ServerError:
+    except ServerError as reason:
         tail = server.log_tail()
         server.stop(keep_data=True)
-        raise ServerError(f"{label} did not become healthy within {timeout:.0f}s "
-                          f"(command: {' '.join(argv)}); log {log_path}:\n{tail}") from None
+        raise ServerError(f"{reason} (command: {' '.join(argv)}); log {log_path}:\n{tail}") from None
     server.version = _read_version(server)
     wait_idle(server)
     return server
@@ -173,4 +172,5 @@ def attach(label: str, url: str, pid: int | None, timeout: float = 30) -> Server
     server = Server(label, url.rstrip("/"), pid)
     wait_healthy(server, timeout)
     server.version = _read_version(server)
+    wait_idle(server)
     return server

@@ -32,9 +32,10 @@ def run_workload(server: Server, config: Config, token: str) -> dict:
     sampler = TreeMemorySampler(server.pid, config.memory_interval)
     with sampler:
         try:
-            ingest_exp = create_experiment(admin, f"bench-ingest-{token}")
-            corpus_exp = create_experiment(admin, f"bench-corpus-{token}")
-            history_exp = create_experiment(admin, f"bench-history-{token}")
+            warmup_exp = create_experiment(admin, f"bench-warmup-{token}-{server.label}")
+            ingest_exp = create_experiment(admin, f"bench-ingest-{token}-{server.label}")
+            corpus_exp = create_experiment(admin, f"bench-corpus-{token}-{server.label}")
+            history_exp = create_experiment(admin, f"bench-history-{token}-{server.label}")
         except RequestFailed as failure:
             errors.record("setup", failure)
             result["errors"] = errors.as_dict()
@@ -42,6 +43,10 @@ def run_workload(server: Server, config: Config, token: str) -> dict:
         finally:
             admin.close()
 
+        # One unmeasured run per writer first: servers that initialise lazily
+        # (MLflow's workers import and compile on first use) are measured warm.
+        say(server.label, "warm-up: 1 run per writer")
+        run_ingest(server.url, warmup_exp, IngestPlan(config.writers, None, 1, config.metric_steps), errors)
         plan = IngestPlan(config.writers, config.ingest_seconds, config.ingest_runs_per_writer, config.metric_steps)
         say(server.label, f"ingest: {config.writers} writers, "
                      + (f"{plan.seconds:g} s" if plan.seconds else f"{plan.runs_per_writer} runs each"))

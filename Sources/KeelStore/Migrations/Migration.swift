@@ -23,5 +23,6 @@ extension Migration {
     /// Every migration Keel knows, in order.
     public static let all: [Migration] = [
         .trackingSchema,
+        .loggedModels,
     ]
 }

@@ -1,12 +1,12 @@
 /// The kind of data a search clause or ordering refers to: the `metrics.` in `metrics.acc > 0.9`.
 ///
-/// Experiments only use ``attribute`` and ``tag``; runs use all five.
+/// Experiments only use ``attribute`` and ``tag``; logged models all but ``dataset``; runs use all five.
 public enum SearchEntity: String, Sendable, Hashable {
-    /// A run's latest logged metric value (numeric).
+    /// A run's latest logged metric value, or any value a logged model has for the metric (numeric).
     case metric
-    /// A run parameter (string).
+    /// A run or logged-model parameter (string).
     case param
-    /// A run or experiment tag (string).
+    /// A run, experiment or logged-model tag (string).
     case tag
     /// A built-in column such as `status`, `start_time` or an experiment's `name`.
     case attribute
@@ -105,6 +105,24 @@ public struct SearchFilter: Sendable, Hashable {
     /// - Throws: `KeelError` with code `INVALID_PARAMETER_VALUE` describing the first problem.
     public static func parseExperiments(_ text: String?) throws -> SearchFilter {
         try parse(text, schema: .experiments)
+    }
+
+    /// Parses an MLflow 3 `SearchLoggedModels` filter: metrics, params, tags and logged-model
+    /// attributes, as MLflow's SQL store accepts them.
+    ///
+    /// Entity prefixes are `attributes.`, `metrics.`, `params.` and `tags.` (an unprefixed
+    /// name is an attribute). Attribute keys come back canonical: `name`, `model_id`,
+    /// `model_type`, `status`, `source_run_id`, `creation_timestamp` (also written
+    /// `creation_time` or `creation_timestamp_ms`) and `last_updated_timestamp` (also
+    /// `last_updated_time` or `last_updated_timestamp_ms`). String fields take `=`, `!=`,
+    /// `LIKE`, `ILIKE`, `IN` and `NOT IN`, and an unquoted number is read as the string written
+    /// (`params.lr = 0.01`); metrics and timestamps take `=`, `!=`, `<`, `<=`, `>`, `>=` with a
+    /// number. `IS NULL` and dataset clauses are rejected: datasets are a separate request field.
+    ///
+    /// - Parameter text: The filter string; `nil`, empty or all-whitespace means no filter.
+    /// - Throws: `KeelError` with code `INVALID_PARAMETER_VALUE` describing the first problem.
+    public static func parseLoggedModels(_ text: String?) throws -> SearchFilter {
+        try parse(text, schema: .loggedModels)
     }
 
     private static func parse(_ text: String?, schema: SearchSchema) throws -> SearchFilter {

@@ -126,12 +126,18 @@ struct SearchFilterParser {
         if rule.comparators.contains(comparator) { return }
         switch comparator {
         case .isNull, .isNotNull:
-            throw searchError(
-                "IS NULL / IS NOT NULL is only supported for \(schema.nullableEntities), not for \(subject)."
-            )
+            guard let nullable = schema.nullableEntities else {
+                throw searchError(
+                    "IS NULL / IS NOT NULL is not supported when searching \(schema.searchedObjects) (\(subject))."
+                )
+            }
+            throw searchError("IS NULL / IS NOT NULL is only supported for \(nullable), not for \(subject).")
         case .in where entity == .attribute, .notIn where entity == .attribute:
+            guard let listAttribute = schema.listAttribute else {
+                throw invalidComparator(comparator.rawValue, subject: subject, rule: rule)
+            }
             throw searchError(
-                "Only ['\(schema.listAttribute)'] attributes support comparison with a list of quoted string "
+                "Only ['\(listAttribute)'] attributes support comparison with a list of quoted string "
                     + "values (IN / NOT IN), not \(subject)."
             )
         default:

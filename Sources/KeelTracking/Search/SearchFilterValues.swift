@@ -35,7 +35,7 @@ extension SearchFilterParser {
                 throw searchError("Unterminated string at character \(start + 1): \(scanner.excerpt(from: start))")
             }
             switch rule.value {
-            case .string: return .string(string)
+            case .string, .stringOrNumber: return .string(string)
             case .experimentID: return .string(try Self.experimentID(string))
             case .number, .integer:
                 let written = SearchSchema.clip(scanner.text(from: start, to: scanner.position))
@@ -48,6 +48,8 @@ extension SearchFilterParser {
             let shown = SearchSchema.clip(number.text)
             guard number.valid else { throw searchError("Invalid numeric value '\(shown)' for \(subject).") }
             switch rule.value {
+            case .stringOrNumber:
+                return .string(number.text)
             case .string, .experimentID:
                 throw searchError(
                     "Expected a quoted string value for \(subject) (e.g. 'my-value'), found \(shown)."
@@ -71,7 +73,7 @@ extension SearchFilterParser {
             switch rule.value {
             case .number, .integer:
                 throw searchError("Expected a numeric value for \(subject), found \(raw).")
-            case .string, .experimentID:
+            case .string, .experimentID, .stringOrNumber:
                 throw searchError(
                     "Value \(raw) for \(subject) is not quoted. Use either single or double quotes, e.g. "
                         + "'\(SearchSchema.clip(content))'."

@@ -1,4 +1,4 @@
-/// What one kind of search (runs or experiments) lets a client filter and sort on, and how.
+/// What one kind of search (runs, experiments or logged models) lets a client filter and sort on, and how.
 ///
 /// The tables are MLflow's, gathered from both its parser (`mlflow/utils/search_utils.py`)
 /// and its SQL store, which checks comparators only when building the query. Keel checks
@@ -6,6 +6,8 @@
 enum SearchSchema: Sendable {
     case runs
     case experiments
+    /// MLflow 3 `SearchLoggedModels`; its tables live in SearchSchema+LoggedModels.swift.
+    case loggedModels
 
     /// What a clause's value must be.
     enum ValueKind: Sendable {
@@ -17,6 +19,9 @@ enum SearchSchema: Sendable {
         case string
         /// A quoted string (or list) holding an integer, as experiment IDs are stored.
         case experimentID
+        /// A quoted string, or an unquoted number kept as written: MLflow's logged-model
+        /// search reads `params.lr = 0.01` as the string `0.01`. Lists still need quotes.
+        case stringOrNumber
     }
 
     /// The comparators and value type one entity/key accepts.
@@ -30,9 +35,9 @@ enum SearchSchema: Sendable {
         case filter, ordering
     }
 
-    private static let numeric: [SearchComparator] = [.equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual]
-    private static let text: [SearchComparator] = [.equal, .notEqual, .like, .ilike]
-    private static let textOrList: [SearchComparator] = text + [.in, .notIn]
+    static let numeric: [SearchComparator] = [.equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual]
+    static let text: [SearchComparator] = [.equal, .notEqual, .like, .ilike]
+    static let textOrList: [SearchComparator] = text + [.in, .notIn]
     private static let nullable: [SearchComparator] = text + [.isNull, .isNotNull]
 
     private static let runPrefixes: [String: SearchEntity] = [
@@ -65,6 +70,8 @@ enum SearchSchema: Sendable {
     /// The comparators and value type for `key` of `entity`, which must already be resolved.
     func rule(for entity: SearchEntity, key: String) -> Rule {
         switch (self, entity) {
+        case (.loggedModels, _):
+            return loggedModelRule(for: entity, key: key)
         case (.runs, .metric):
             return Rule(comparators: Self.numeric, value: .number)
         case (.runs, .param), (_, .tag):
@@ -89,14 +96,32 @@ enum SearchSchema: Sendable {
         }
     }
 
-    /// The attribute that may be compared with a list, for MLflow's error message.
-    var listAttribute: String {
-        self == .runs ? "run_id" : "experiment_id"
+    /// The attribute that may be compared with a list, for MLflow's error message; `nil` when
+    /// every string attribute may be (logged models), so only numeric ones are refused.
+    var listAttribute: String? {
+        switch self {
+        case .runs: "run_id"
+        case .experiments: "experiment_id"
+        case .loggedModels: nil
+        }
     }
 
-    /// Which entities `IS NULL` applies to, for error messages.
-    var nullableEntities: String {
-        self == .runs ? "tags and params" : "tags"
+    /// What this search returns, for error messages.
+    var searchedObjects: String {
+        switch self {
+        case .runs: "runs"
+        case .experiments: "experiments"
+        case .loggedModels: "logged models"
+        }
+    }
+
+    /// Which entities `IS NULL` applies to, for error messages; `nil` if none do.
+    var nullableEntities: String? {
+        switch self {
+        case .runs: "tags and params"
+        case .experiments: "tags"
+        case .loggedModels: nil
+        }
     }
 
     /// Checks `identifier` and returns its entity and canonical key (`created` becomes
@@ -111,12 +136,13 @@ enum SearchSchema: Sendable {
             case (.runs, .filter): table = Self.runFilterAttributes
             case (.runs, .ordering): table = Self.runOrderAttributes
             case (.experiments, _): table = Self.experimentAttributes
+            case (.loggedModels, _): table = Self.loggedModelAttributes
             }
             guard let canonical = table[key] else {
                 let valid = Set(table.values).sorted().map { "'\($0)'" }.joined(separator: ", ")
                 let shown = Self.clip(key)
                 let hint = switch (self, purpose) {
-                case (.runs, _):
+                case (.runs, _), (.loggedModels, _):
                     " To use a metric, param or tag, prefix it: metrics.\(shown), params.\(shown) or tags.\(shown)."
                 case (.experiments, .filter): " To use a tag, prefix it: tags.\(shown)."
                 case (.experiments, .ordering): ""
@@ -155,14 +181,17 @@ enum SearchSchema: Sendable {
         switch (identifier.prefixQuote, self) {
         case (.none, _): name = prefix
         case (.backtick, .runs): name = prefix
-        case (.backtick, .experiments): name = "`\(prefix)`"
+        case (.backtick, .experiments), (.backtick, .loggedModels): name = "`\(prefix)`"
         case (.double, _), (.single, _): name = "\"\(prefix)\""
         }
-        let table = self == .runs ? Self.runPrefixes : Self.experimentPrefixes
+        let (table, valid): ([String: SearchEntity], String) = switch self {
+        case .runs:
+            (Self.runPrefixes,
+             "'metric(s)', 'param(s)', 'parameter(s)', 'tag(s)', 'attribute(s)', 'attr', 'run', 'dataset(s)'")
+        case .experiments: (Self.experimentPrefixes, "'attribute', 'tag', 'tags'")
+        case .loggedModels: (Self.loggedModelPrefixes, "'attributes', 'metrics', 'params', 'tags'")
+        }
         if let entity = table[name] { return entity }
-        let valid = self == .runs
-            ? "'metric(s)', 'param(s)', 'parameter(s)', 'tag(s)', 'attribute(s)', 'attr', 'run', 'dataset(s)'"
-            : "'attribute', 'tag', 'tags'"
         throw searchError(
             "Invalid entity type '\(Self.clip(name))' in '\(Self.clip(identifier.text))'. "
                 + "Valid entity types are \(valid)."
