@@ -52,11 +52,22 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "KeelRegistry",
+            dependencies: [
+                "KeelCore",
+                "KeelStore",
+                "KeelTracking",
+                .product(name: "SQLKit", package: "sql-kit"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "KeelServer",
             dependencies: [
                 "KeelCore",
                 "KeelStore",
                 "KeelTracking",
+                "KeelRegistry",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -74,6 +85,16 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        .target(
+            name: "KeelTestSupport",
+            dependencies: [
+                "KeelStore",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/KeelTestSupport",
+            swiftSettings: strictSettings
+        ),
         .testTarget(name: "KeelCoreTests", dependencies: ["KeelCore"], swiftSettings: strictSettings),
         .testTarget(
             name: "KeelStoreTests",
@@ -83,7 +104,16 @@ let package = Package(
         .testTarget(
             name: "KeelTrackingTests",
             dependencies: [
-                "KeelCore", "KeelStore", "KeelTracking",
+                "KeelCore", "KeelStore", "KeelTracking", "KeelTestSupport",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "KeelRegistryTests",
+            dependencies: [
+                "KeelCore", "KeelStore", "KeelTracking", "KeelRegistry", "KeelTestSupport",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "Logging", package: "swift-log"),
             ],

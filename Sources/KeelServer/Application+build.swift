@@ -2,6 +2,7 @@ import Foundation
 public import Hummingbird
 import KeelCore
 import KeelStore
+import KeelRegistry
 import KeelTracking
 import Logging
 import ServiceLifecycle
@@ -37,6 +38,7 @@ func buildRouter(metadata: any MetadataStore, artifacts: any ArtifactStore) -> R
     // First, so it also shapes the answers for unknown routes.
     router.add(middleware: MLflowErrorMiddleware())
     let tracking = TrackingService(store: metadata)
+    let registry = RegistryService(store: metadata, tracking: tracking)
 
     HealthController().addRoutes(to: router)
     for prefix in ["api/2.0/mlflow", "ajax-api/2.0/mlflow"] {
@@ -45,8 +47,11 @@ func buildRouter(metadata: any MetadataStore, artifacts: any ArtifactStore) -> R
         RunsController(tracking: tracking).addRoutes(to: mlflow.group("runs"))
         MetricsController(tracking: tracking).addRoutes(to: mlflow.group("metrics"))
         LoggedModelsController(tracking: tracking).addRoutes(to: mlflow.group("logged-models"))
+        RegisteredModelsController(registry: registry).addRoutes(to: mlflow.group("registered-models"))
+        ModelVersionsController(registry: registry).addRoutes(to: mlflow.group("model-versions"))
     }
     ArtifactsController(store: artifacts).addRoutes(to: router)
+    LineageController(lineage: LineageService(registry: registry)).addRoutes(to: router.group("api/2.0/keel/lineage"))
     return router
 }
 

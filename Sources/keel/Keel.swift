@@ -16,7 +16,7 @@ struct Keel: AsyncParsableCommand {
               keel runs list --experiment my-experiment --filter "metrics.accuracy > 0.9"
             """,
         version: KeelVersion.current,
-        subcommands: [Server.self, Experiments.self, Runs.self]
+        subcommands: [Server.self, Experiments.self, Runs.self, Models.self]
     )
 }
 

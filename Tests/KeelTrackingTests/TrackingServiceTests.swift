@@ -1,5 +1,6 @@
 import KeelCore
 import KeelStore
+import KeelTestSupport
 import Testing
 @testable import KeelTracking
 

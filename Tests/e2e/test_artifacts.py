@@ -134,3 +134,16 @@ def test_names_needing_percent_encoding(client, run, tmp_path):
     out = mlflow.artifacts.download_artifacts(run_id=run.info.run_id, artifact_path="odd dir/with space & plus+.txt",
                                               dst_path=str(tmp_path / "out"))
     assert Path(out).read_text() == "odd"
+
+
+def test_many_files_uploaded_in_parallel(client, run, tmp_path):
+    # log_artifacts uploads files from a thread pool: the server sees concurrent PUTs.
+    src = tmp_path / "many"
+    for i in range(60):
+        (src / f"d{i % 6}").mkdir(parents=True, exist_ok=True)
+        (src / f"d{i % 6}" / f"f{i}.txt").write_text(str(i) * (i + 1))
+    mlflow.log_artifacts(str(src), artifact_path="many")
+    out = Path(mlflow.artifacts.download_artifacts(run_id=run.info.run_id, artifact_path="many",
+                                                   dst_path=str(tmp_path / "out")))
+    for i in range(60):
+        assert (out / f"d{i % 6}" / f"f{i}.txt").read_text() == str(i) * (i + 1)

@@ -101,3 +101,16 @@ def test_acknowledged_writes_survive_kill_9(backend, server_factory):
     assert api.get_run(run_ids[0])["info"]["experiment_id"] == experiment_id
     for t, ack in enumerate(acks):
         _assert_all_present(api, run_ids[t % 2], ack)
+
+
+@pytest.mark.slow
+def test_sigterm_stops_cleanly_and_restart_keeps_data(backend, server_factory):
+    server = server_factory.start(backend)
+    api = Api(server.url)
+    experiment_id = api.create_experiment("restart")
+    run_id = api.create_run(experiment_id)["info"]["run_id"]
+    assert_ok(api.post("runs/log-parameter", {"run_id": run_id, "key": "p", "value": "kept"}))
+    assert server.stop(), "server did not exit within 15 s of SIGTERM"
+    restarted = server_factory.start(server.spec)
+    data = Api(restarted.url).get_run(run_id)["data"]
+    assert {p["key"]: p["value"] for p in data["params"]} == {"p": "kept"}

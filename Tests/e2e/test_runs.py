@@ -146,3 +146,21 @@ def test_metric_without_step_defaults_to_zero(client, api):
     assert_ok(api.post("runs/log-metric", {"run_id": run_id, "key": "m", "value": 4.0, "timestamp": now_ms()}))
     [point] = client.get_metric_history(run_id, "m")
     assert point.step == 0 and point.value == 4.0
+
+
+def test_metric_history_pages(api):
+    run_id = api.create_run(api.create_experiment("histpages"))["info"]["run_id"]
+    assert_ok(api.post("runs/log-batch", {"run_id": run_id, "metrics": [
+        {"key": "m", "value": float(i), "timestamp": 1, "step": i} for i in range(30)]}))
+    steps, token = [], None
+    for _ in range(10):
+        params = {"run_id": run_id, "metric_key": "m", "max_results": 10}
+        if token:
+            params["page_token"] = token
+        body = assert_ok(api.get("metrics/get-history", params))
+        assert len(body.get("metrics", [])) <= 10
+        steps += [m["step"] for m in body.get("metrics", [])]
+        token = body.get("next_page_token")
+        if not token:
+            break
+    assert sorted(steps) == list(range(30)), "pages must cover every point exactly once"

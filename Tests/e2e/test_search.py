@@ -2,6 +2,7 @@
 
 import mlflow
 import pytest
+from mlflow import MlflowClient
 from mlflow.entities import Metric, Param, RunTag, ViewType
 
 from support.rest import assert_error, assert_ok, now_ms, unique_name
@@ -20,7 +21,6 @@ RUNS = {
 @pytest.fixture(scope="module")
 def corpus(server):
     """One experiment holding RUNS; r5 is deleted."""
-    from mlflow import MlflowClient
     client = MlflowClient(tracking_uri=server.url)
     experiment_id = client.create_experiment(unique_name("search"))
     ids = {}

@@ -1,6 +1,7 @@
 """Run search beyond single filters: default order, NULLs, several experiments."""
 
 import pytest
+from mlflow import MlflowClient
 from mlflow.entities import Metric
 
 from support.rest import now_ms, unique_name
@@ -9,7 +10,6 @@ from support.rest import now_ms, unique_name
 @pytest.fixture(scope="module")
 def timeline(server):
     """Two experiments; runs with increasing start times; one run lacks the metric."""
-    from mlflow import MlflowClient
     client = MlflowClient(tracking_uri=server.url)
     experiments = [client.create_experiment(unique_name("order")) for _ in range(2)]
     base = now_ms() - 100_000

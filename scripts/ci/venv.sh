@@ -23,14 +23,21 @@ if [[ -x "$VENV/bin/python" && -f "$STAMP" && "$(cat "$STAMP")" == "$wanted" ]];
     exit 0
 fi
 
+# Debian ships Python's venv support in a separate package (and minimal
+# images no Python at all).
+install_python() {
+    [[ $EUID -eq 0 ]] || { log "error: need python3 with venv support; run: apt-get install -y python3-venv"; exit 1; }
+    log "installing python3-venv from Debian packages"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 python3-venv >&2
+}
+
 if [[ ! -x "$VENV/bin/python" ]]; then
     log "creating $VENV"
+    command -v python3 >/dev/null || install_python
     if ! python3 -m venv "$VENV" 2>/dev/null; then
-        # Debian ships venv support in a separate package.
-        [[ $EUID -eq 0 ]] || { log "error: python3 -m venv failed; install python3-venv"; exit 1; }
         rm -rf "$VENV"
-        DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >&2
+        install_python
         python3 -m venv "$VENV"
     fi
 fi

@@ -83,9 +83,11 @@ def _with_server(opener, args, action):
         server.stop(keep_data=args.keep_data)
 
 
-def _environment() -> dict:
+def _environment(args: argparse.Namespace) -> dict:
+    """What a reader needs to judge the figures: machine size, load, and which Keel build ran."""
     return {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version(),
-            "loadavg_start": os.getloadavg()}
+            "loadavg_start": os.getloadavg(), "keel": args.keel_url or str(Path(args.keel_bin).resolve()),
+            "mlflow": args.mlflow_url or "started by the benchmark"}
 
 
 def _print_errors(results: dict) -> None:
@@ -132,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     cfg = _config(args)
     token = new_token()
-    output: dict = {"config": cfg.__dict__, "environment": _environment(), "servers": {}}
+    output: dict = {"config": cfg.__dict__, "environment": _environment(args), "servers": {}}
     rows: list[report.Row] = []
     try:
         if not args.scale_only:
@@ -147,7 +149,8 @@ def main(argv: list[str] | None = None) -> int:
     except ServerError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    print()
+    env = output["environment"]
+    print(f"\n{env['cpus']} CPUs, load average at start {env['loadavg_start'][0]:.1f}; keel = {env['keel']}")
     if "keel" in output["servers"]:
         _print_context(output["servers"]["keel"], output["servers"]["mlflow"])
         print()

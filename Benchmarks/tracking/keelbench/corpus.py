@@ -12,16 +12,19 @@ from __future__ import annotations
 from . import dataset
 from .errors import ErrorLog
 from .http_client import RequestFailed, RestClient
+from .log import Progress
 from .workers import run_writers
 
 
 def seed_runs(url: str, experiment_id: str, namespace: str, indices: range, steps: int, writers: int,
-              errors: ErrorLog, phase: str, finish: bool = True) -> dict:
+              errors: ErrorLog, phase: str, finish: bool = True, label: str = "") -> dict:
     """Create runs ``indices`` concurrently: runs/create + one log-batch (+ runs/update if ``finish``).
 
     Writer ``w`` takes every ``writers``-th index; the resulting run set does
     not depend on timing, only the server-side ids do.
     """
+
+    progress = Progress(label or phase, len(indices), writers)
 
     def writer(offset: int, client: RestClient) -> int:
         done = 0
@@ -36,11 +39,13 @@ def seed_runs(url: str, experiment_id: str, namespace: str, indices: range, step
                 if finish:
                     client.post("runs/update", dataset.finish_payload(run_id, spec))
                 done += 1
+                progress.counts[offset] = done
             except RequestFailed as failure:
                 errors.record(phase, failure)
         return done
 
-    totals = run_writers(url, writers, writer)
+    with progress:
+        totals = run_writers(url, writers, writer)
     seconds = totals["seconds"]
     return {"runs": totals["units"], "seconds": seconds, "requests": totals["requests"],
             "runs_per_s": totals["units"] / seconds if seconds else 0.0}

@@ -18,7 +18,6 @@ from .http_client import RequestFailed, RestClient
 from .workers import run_writers
 
 LIVE_METRIC_CALLS = 5
-REQUESTS_PER_RUN = 3 + LIVE_METRIC_CALLS
 
 
 @dataclass

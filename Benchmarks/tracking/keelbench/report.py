@@ -59,6 +59,7 @@ def comparison_rows(keel: dict, mlflow: dict) -> list[Row]:
     for label, path, better, goal in [
         ("ingest runs/s", ("ingest", "runs_per_s"), "higher", 50),
         ("ingest requests/s", ("ingest", "requests_per_s"), "higher", None),
+        ("ingest server CPU ms/run", ("ingest", "server_cpu_ms_per_run"), "lower", None),
         ("search p50 ms", ("search", "latency", "p50_ms"), "lower", 10),
         ("search p95 ms", ("search", "latency", "p95_ms"), "lower", None),
         ("history p50 ms", ("history", "latency", "p50_ms"), "lower", 20),

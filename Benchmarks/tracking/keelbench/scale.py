@@ -28,7 +28,7 @@ def _grow_and_search(server: Server, experiment_id: str, have: int, want: int, c
                      errors: ErrorLog) -> tuple[dict, dict | None]:
     say(server.label, f"scale: growing experiment to {want:,} runs")
     seeded = corpus.seed_runs(server.url, experiment_id, NAMESPACE, range(have, want), STEPS, config.writers,
-                              errors, f"scale-{want}", finish=False)
+                              errors, f"scale-{want}", finish=False, label=server.label)
     say(server.label, f"scale: {seeded['runs']:,} runs at {seeded['runs_per_s']:.0f} runs/s")
     expected = corpus.expected_for(NAMESPACE, want, STEPS)
     try:

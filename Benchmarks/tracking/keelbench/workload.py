@@ -15,7 +15,7 @@ from .history import measure_history
 from .http_client import RequestFailed, RestClient
 from .ingest import IngestPlan, create_experiment, run_ingest
 from .log import say
-from .memory import TreeMemorySampler, tree_memory
+from .memory import TreeMemorySampler, tree_cpu_seconds, tree_memory
 from .search import measure_search
 from .servers import Server
 
@@ -28,47 +28,65 @@ def run_workload(server: Server, config: Config, token: str) -> dict:
     result: dict = {"label": server.label, "url": server.url, "version": server.version}
     if server.pid is not None:
         result["idle_rss_mb"] = tree_memory(server.pid)[0] / 2**20
-    admin = RestClient(server.url)
     sampler = TreeMemorySampler(server.pid, config.memory_interval)
     with sampler:
-        try:
-            warmup_exp = create_experiment(admin, f"bench-warmup-{token}-{server.label}")
-            ingest_exp = create_experiment(admin, f"bench-ingest-{token}-{server.label}")
-            corpus_exp = create_experiment(admin, f"bench-corpus-{token}-{server.label}")
-            history_exp = create_experiment(admin, f"bench-history-{token}-{server.label}")
-        except RequestFailed as failure:
-            errors.record("setup", failure)
-            result["errors"] = errors.as_dict()
-            return result
-        finally:
-            admin.close()
-
-        # One unmeasured run per writer first: servers that initialise lazily
-        # (MLflow's workers import and compile on first use) are measured warm.
-        say(server.label, "warm-up: 1 run per writer")
-        run_ingest(server.url, warmup_exp, IngestPlan(config.writers, None, 1, config.metric_steps), errors)
-        plan = IngestPlan(config.writers, config.ingest_seconds, config.ingest_runs_per_writer, config.metric_steps)
-        say(server.label, f"ingest: {config.writers} writers, "
-                     + (f"{plan.seconds:g} s" if plan.seconds else f"{plan.runs_per_writer} runs each"))
-        result["ingest"] = run_ingest(server.url, ingest_exp, plan, errors)
-        say(server.label, f"ingest: {result['ingest']['runs']} runs, {result['ingest']['runs_per_s']:.1f} runs/s")
-
-        say(server.label, f"seeding search corpus: {config.corpus_runs} runs")
-        result["corpus"] = corpus.seed_runs(server.url, corpus_exp, CORPUS_NAMESPACE, range(config.corpus_runs),
-                                            config.metric_steps, config.writers, errors, "corpus")
-        expected = corpus.expected_for(CORPUS_NAMESPACE, config.corpus_runs, config.metric_steps)
-        result["search"] = _guarded(errors, "search", measure_search, server.url, corpus_exp,
-                                    config.search_repeats, expected)
-        say(server.label, f"search p50: {_p50(result['search'])}")
-
-        say(server.label, f"history: logging {config.history_points} points, reading {config.history_repeats}x")
-        result["history"] = _guarded(errors, "history", measure_history, server.url, history_exp,
-                                     config.history_points, config.history_repeats)
-        say(server.label, f"history p50: {_p50(result['history'])}")
+        experiments = _create_experiments(server, token, errors)
+        if experiments is not None:
+            result["ingest"] = _ingest_phase(server, config, experiments, errors)
+            result["corpus"], result["search"] = _search_phase(server, config, experiments["corpus"], errors)
+            result["history"] = _history_phase(server, config, experiments["history"], errors)
     result["memory"] = sampler.as_dict()
     result["data_dir_mb"] = server.data_size_mb()
     result["errors"] = errors.as_dict()
     return result
+
+
+def _create_experiments(server: Server, token: str, errors: ErrorLog) -> dict[str, str] | None:
+    """One experiment per phase; names carry the label so both roles may share one server."""
+    admin = RestClient(server.url)
+    try:
+        return {phase: create_experiment(admin, f"bench-{phase}-{token}-{server.label}")
+                for phase in ("warmup", "ingest", "corpus", "history")}
+    except RequestFailed as failure:
+        errors.record("setup", failure)
+        return None
+    finally:
+        admin.close()
+
+
+def _ingest_phase(server: Server, config: Config, experiments: dict[str, str], errors: ErrorLog) -> dict:
+    # One unmeasured run per writer first: servers that initialise lazily
+    # (MLflow's workers import and compile on first use) are measured warm.
+    say(server.label, "warm-up: 1 run per writer")
+    run_ingest(server.url, experiments["warmup"], IngestPlan(config.writers, None, 1, config.metric_steps), errors)
+    plan = IngestPlan(config.writers, config.ingest_seconds, config.ingest_runs_per_writer, config.metric_steps)
+    say(server.label, f"ingest: {config.writers} writers, "
+                      + (f"{plan.seconds:g} s" if plan.seconds else f"{plan.runs_per_writer} runs each"))
+    cpu_before = tree_cpu_seconds(server.pid) if server.pid else None
+    ingest = run_ingest(server.url, experiments["ingest"], plan, errors)
+    if cpu_before is not None and ingest["runs"]:
+        # Server CPU per run is less sensitive to a busy machine than runs/s.
+        ingest["server_cpu_ms_per_run"] = (tree_cpu_seconds(server.pid) - cpu_before) * 1000 / ingest["runs"]
+    say(server.label, f"ingest: {ingest['runs']} runs, {ingest['runs_per_s']:.1f} runs/s")
+    return ingest
+
+
+def _search_phase(server: Server, config: Config, experiment_id: str, errors: ErrorLog) -> tuple[dict, dict | None]:
+    say(server.label, f"seeding search corpus: {config.corpus_runs} runs")
+    seeded = corpus.seed_runs(server.url, experiment_id, CORPUS_NAMESPACE, range(config.corpus_runs),
+                              config.metric_steps, config.writers, errors, "corpus", label=server.label)
+    expected = corpus.expected_for(CORPUS_NAMESPACE, config.corpus_runs, config.metric_steps)
+    search = _guarded(errors, "search", measure_search, server.url, experiment_id, config.search_repeats, expected)
+    say(server.label, f"search p50: {_p50(search)}")
+    return seeded, search
+
+
+def _history_phase(server: Server, config: Config, experiment_id: str, errors: ErrorLog) -> dict | None:
+    say(server.label, f"history: logging {config.history_points} points, reading {config.history_repeats}x")
+    history = _guarded(errors, "history", measure_history, server.url, experiment_id,
+                       config.history_points, config.history_repeats)
+    say(server.label, f"history p50: {_p50(history)}")
+    return history
 
 
 def _guarded(errors: ErrorLog, phase: str, measure, *args) -> dict | None:

@@ -9,6 +9,7 @@ enum MLflowJSON {
     /// The encoder for every MLflow response.
     static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
         encoder.nonConformingFloatEncodingStrategy = .convertToString(
             positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN"
         )

@@ -21,6 +21,10 @@ extension Request {
         } catch is NIOTooManyBytesError {
             throw KeelError(.invalidParameterValue, "The request body is larger than \(context.maxUploadSize) bytes.")
         }
+        // DELETE requests from curl often carry their fields in the query string instead.
+        if buffer.readableBytes == 0, uri.query?.isEmpty == false {
+            return try MLflowJSON.decode(type, from: queryAsJSON())
+        }
         return try MLflowJSON.decode(type, from: Data(buffer: buffer))
     }
 

@@ -24,5 +24,6 @@ extension Migration {
     public static let all: [Migration] = [
         .trackingSchema,
         .loggedModels,
+        .registry,
     ]
 }

@@ -1,12 +1,13 @@
 /// The kind of data a search clause or ordering refers to: the `metrics.` in `metrics.acc > 0.9`.
 ///
-/// Experiments only use ``attribute`` and ``tag``; logged models all but ``dataset``; runs use all five.
+/// Experiments, registered models and model versions only use ``attribute`` and ``tag``;
+/// logged models all but ``dataset``; runs use all five.
 public enum SearchEntity: String, Sendable, Hashable {
     /// A run's latest logged metric value, or any value a logged model has for the metric (numeric).
     case metric
     /// A run or logged-model parameter (string).
     case param
-    /// A run, experiment or logged-model tag (string).
+    /// A run, experiment, logged-model, registered-model or model-version tag (string).
     case tag
     /// A built-in column such as `status`, `start_time` or an experiment's `name`.
     case attribute
@@ -123,6 +124,37 @@ public struct SearchFilter: Sendable, Hashable {
     /// - Throws: `KeelError` with code `INVALID_PARAMETER_VALUE` describing the first problem.
     public static func parseLoggedModels(_ text: String?) throws -> SearchFilter {
         try parse(text, schema: .loggedModels)
+    }
+
+    /// Parses a `SearchRegisteredModels` filter: the attribute `name` and registered-model tags,
+    /// as MLflow's SQL store accepts them.
+    ///
+    /// Entity prefixes are `attribute.`, `tag.` and `tags.` (an unprefixed name is an
+    /// attribute). `name` takes `=`, `!=`, `LIKE`, `ILIKE`, `IN` and `NOT IN`; tags take `=`,
+    /// `!=`, `LIKE` and `ILIKE`; all values are quoted strings. `IS NULL` is rejected. The
+    /// clause MLflow's client appends, `` tag.`mlflow.prompt.is_prompt` != 'true' ``, parses as an
+    /// ordinary tag clause; MLflow gives it special meaning when the query is built.
+    ///
+    /// - Parameter text: The filter string; `nil`, empty or all-whitespace means no filter.
+    /// - Throws: `KeelError` with code `INVALID_PARAMETER_VALUE` describing the first problem.
+    public static func parseRegisteredModels(_ text: String?) throws -> SearchFilter {
+        try parse(text, schema: .registeredModels)
+    }
+
+    /// Parses a `SearchModelVersions` filter: model-version attributes and tags, as MLflow's SQL
+    /// store accepts them.
+    ///
+    /// Entity prefixes are `attribute.`, `tag.` and `tags.` (an unprefixed name is an
+    /// attribute). The attributes are exactly `name` and `run_id` (`=`, `!=`, `LIKE`, `ILIKE`,
+    /// `IN`, `NOT IN`), `source_path` (`=`, `!=`, `LIKE`, `ILIKE`) and `version_number` (`=`,
+    /// `!=`, `<`, `<=`, `>`, `>=` with an integer, which may also be quoted, as in
+    /// `version_number = '3'`; it always comes back as ``SearchValue/number(_:)``). Tags take
+    /// `=`, `!=`, `LIKE` and `ILIKE` with a quoted string. `IS NULL` is rejected.
+    ///
+    /// - Parameter text: The filter string; `nil`, empty or all-whitespace means no filter.
+    /// - Throws: `KeelError` with code `INVALID_PARAMETER_VALUE` describing the first problem.
+    public static func parseModelVersions(_ text: String?) throws -> SearchFilter {
+        try parse(text, schema: .modelVersions)
     }
 
     private static func parse(_ text: String?, schema: SearchSchema) throws -> SearchFilter {

@@ -133,11 +133,12 @@ struct SearchFilterParser {
             }
             throw searchError("IS NULL / IS NOT NULL is only supported for \(nullable), not for \(subject).")
         case .in where entity == .attribute, .notIn where entity == .attribute:
-            guard let listAttribute = schema.listAttribute else {
+            guard let listAttributes = schema.listAttributes else {
                 throw invalidComparator(comparator.rawValue, subject: subject, rule: rule)
             }
+            let names = listAttributes.map { "'\($0)'" }.joined(separator: ", ")
             throw searchError(
-                "Only ['\(listAttribute)'] attributes support comparison with a list of quoted string "
+                "Only [\(names)] attributes support comparison with a list of quoted string "
                     + "values (IN / NOT IN), not \(subject)."
             )
         default:

@@ -37,6 +37,14 @@ extension SearchFilterParser {
             switch rule.value {
             case .string, .stringOrNumber: return .string(string)
             case .experimentID: return .string(try Self.experimentID(string))
+            case .quotableInteger:
+                guard let integer = Self.pythonInt(string), let double = Double(exactly: integer) else {
+                    throw searchError(
+                        "Invalid value for \(subject): '\(SearchSchema.clip(string))'. Version numbers are "
+                            + "integers, e.g. 3 or '3'."
+                    )
+                }
+                return .number(double)
             case .number, .integer:
                 let written = SearchSchema.clip(scanner.text(from: start, to: scanner.position))
                 throw searchError(
@@ -60,6 +68,13 @@ extension SearchFilterParser {
                     "Invalid value for numeric attribute: \(subject) takes an integer (milliseconds since the "
                         + "epoch), found '\(shown)'."
                 )
+            case .quotableInteger where !number.isInteger:
+                throw searchError("Invalid value for \(subject): '\(shown)'. Version numbers are integers, e.g. 3 or '3'.")
+            case .quotableInteger:
+                guard let integer = Self.pythonInt(number.text), let double = Double(exactly: integer) else {
+                    throw searchError("Numeric value '\(shown)' for \(subject) is out of range.")
+                }
+                return .number(double)
             case .number, .integer:
                 guard let double = Double(number.text), double.isFinite else {
                     throw searchError("Numeric value '\(shown)' for \(subject) is out of range.")
@@ -71,7 +86,7 @@ extension SearchFilterParser {
             let content = first == "`" ? scanner.scanSQLQuoted() ?? scanner.excerpt(from: start) : scanner.scanWord()
             let raw = SearchSchema.clip(first == "`" && scanner.position > start ? "`\(content)`" : content)
             switch rule.value {
-            case .number, .integer:
+            case .number, .integer, .quotableInteger:
                 throw searchError("Expected a numeric value for \(subject), found \(raw).")
             case .string, .experimentID, .stringOrNumber:
                 throw searchError(
@@ -142,6 +157,18 @@ extension SearchFilterParser {
     /// Validates an experiment ID as MLflow's `int()` would and returns its canonical
     /// decimal form, so the SQL layer can bind it to the integer column as is.
     static func experimentID(_ text: String) throws -> String {
+        guard let value = pythonInt(text) else {
+            throw searchError(
+                "Invalid experiment ID '\(SearchSchema.clip(text))'. Experiment ID must be a valid integer."
+            )
+        }
+        return String(value)
+    }
+
+    /// `text` read as Python's `int()` reads a string (surrounding whitespace, a sign and single
+    /// underscores between digits allowed), limited to ASCII digits and the `Int64` range;
+    /// `nil` if it is not such an integer.
+    static func pythonInt(_ text: String) -> Int64? {
         var digits = Substring(text).drop { $0.isWhitespace }
         while let last = digits.last, last.isWhitespace { digits.removeLast() }
         var negative = false
@@ -164,11 +191,7 @@ extension SearchFilterParser {
             value = sum
             previousWasDigit = true
         }
-        guard valid, previousWasDigit else {
-            throw searchError(
-                "Invalid experiment ID '\(SearchSchema.clip(text))'. Experiment ID must be a valid integer."
-            )
-        }
-        return String(negative ? -value : value)
+        guard valid, previousWasDigit else { return nil }
+        return negative ? -value : value
     }
 }

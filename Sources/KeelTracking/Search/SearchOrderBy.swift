@@ -27,7 +27,36 @@ public struct SearchOrder: Sendable, Hashable {
     /// - Throws: `KeelError` (`INVALID_PARAMETER_VALUE`) for a malformed or unknown
     ///   ordering, or one that repeats a field (which MLflow also rejects).
     public static func parseRuns(_ clauses: [String]) throws -> [SearchOrder] {
-        let orders = try clauses.map { try parse($0, schema: .runs) }
+        try rejectingDuplicates(clauses.map { try parse($0, schema: .runs) }, clauses: clauses)
+    }
+
+    /// Parses a `SearchRegisteredModels` `order_by` list, optionally prefixed `attribute.`.
+    ///
+    /// Keys come back canonical as ``SearchEntity/attribute`` orderings: `name`,
+    /// `last_updated_timestamp` (also written `timestamp`, MLflow's recommended spelling) and
+    /// `creation_timestamp`. Tags cannot be sorted on.
+    ///
+    /// - Parameter clauses: One ordering per element, most significant first.
+    /// - Throws: `KeelError` (`INVALID_PARAMETER_VALUE`) for a malformed or unknown ordering,
+    ///   or one that repeats a field (`timestamp` and `last_updated_timestamp` are the same field).
+    public static func parseRegisteredModels(_ clauses: [String]) throws -> [SearchOrder] {
+        try rejectingDuplicates(clauses.map { try parse($0, schema: .registeredModels) }, clauses: clauses)
+    }
+
+    /// Parses a `SearchModelVersions` `order_by` list, optionally prefixed `attribute.`.
+    ///
+    /// Keys are the ``SearchEntity/attribute`` orderings `name`, `version_number`,
+    /// `creation_timestamp` and `last_updated_timestamp`. Tags cannot be sorted on.
+    ///
+    /// - Parameter clauses: One ordering per element, most significant first.
+    /// - Throws: `KeelError` (`INVALID_PARAMETER_VALUE`) for a malformed or unknown ordering,
+    ///   or one that repeats a field.
+    public static func parseModelVersions(_ clauses: [String]) throws -> [SearchOrder] {
+        try rejectingDuplicates(clauses.map { try parse($0, schema: .modelVersions) }, clauses: clauses)
+    }
+
+    /// Returns `orders` unchanged, or throws if two of them sort on the same field.
+    private static func rejectingDuplicates(_ orders: [SearchOrder], clauses: [String]) throws -> [SearchOrder] {
         var seen: Set<SearchOrder> = []
         for (order, clause) in zip(orders, clauses) {
             let field = SearchOrder(entity: order.entity, key: order.key, ascending: true)

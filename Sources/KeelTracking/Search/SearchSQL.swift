@@ -1,13 +1,13 @@
-import KeelCore
-import SQLKit
+public import KeelCore
+public import SQLKit
 
 /// Turns parsed search clauses into SQL conditions with every user value bound as a parameter.
 ///
 /// Column and table names come only from the fixed tables below, never from the filter text,
 /// so nothing a user types reaches SQL as text.
-enum SearchSQL {
+public enum SearchSQL {
     /// The SQL comparison for a comparator, case-insensitive LIKE spelled portably.
-    static func comparison(_ column: SQLQueryString, _ comparator: SearchComparator, _ value: SearchValue) throws(KeelError) -> SQLQueryString {
+    public static func comparison(_ column: SQLQueryString, _ comparator: SearchComparator, _ value: SearchValue) throws(KeelError) -> SQLQueryString {
         switch (comparator, value) {
         case (.isNull, _):
             return "\(column) IS NULL"
@@ -31,7 +31,7 @@ enum SearchSQL {
     }
 
     /// Integral numbers bind as integers so BIGINT columns compare exactly on every database.
-    static func numericBind(_ number: Double) -> SQLQueryString {
+    public static func numericBind(_ number: Double) -> SQLQueryString {
         if number.rounded() == number, abs(number) < 9.0e15 {
             return "\(bind: Int64(number))"
         }
@@ -53,7 +53,7 @@ enum SearchSQL {
     /// An `EXISTS` test against a key-value table (`params`, `tags`) owned by the row `owner`.
     ///
     /// `IS NULL` means "the run has no such key": MLflow's semantics, not SQL's.
-    static func keyValueCondition(
+    public static func keyValueCondition(
         table: String, ownerColumn: String, owner: SQLQueryString, clause: SearchClause
     ) throws(KeelError) -> SQLQueryString {
         let exists: SQLQueryString = "SELECT 1 FROM \(ident: table) kv WHERE kv.\(ident: ownerColumn) = \(owner) AND kv.key = \(bind: clause.key)"
@@ -68,7 +68,7 @@ enum SearchSQL {
     }
 
     /// `ASC`/`DESC` with NULLs last on both databases (their defaults differ).
-    static func orderTerm(_ expression: SQLQueryString, ascending: Bool) -> SQLQueryString {
+    public static func orderTerm(_ expression: SQLQueryString, ascending: Bool) -> SQLQueryString {
         "(CASE WHEN \(expression) IS NULL THEN 1 ELSE 0 END), \(expression) \(unsafeRaw: ascending ? "ASC" : "DESC")"
     }
 }

@@ -1,4 +1,5 @@
-/// What one kind of search (runs, experiments or logged models) lets a client filter and sort on, and how.
+/// What one kind of search (runs, experiments, logged models, registered models or model
+/// versions) lets a client filter and sort on, and how.
 ///
 /// The tables are MLflow's, gathered from both its parser (`mlflow/utils/search_utils.py`)
 /// and its SQL store, which checks comparators only when building the query. Keel checks
@@ -8,6 +9,10 @@ enum SearchSchema: Sendable {
     case experiments
     /// MLflow 3 `SearchLoggedModels`; its tables live in SearchSchema+LoggedModels.swift.
     case loggedModels
+    /// MLflow `SearchRegisteredModels`; its tables live in SearchSchema+Registry.swift.
+    case registeredModels
+    /// MLflow `SearchModelVersions`; its tables live in SearchSchema+Registry.swift.
+    case modelVersions
 
     /// What a clause's value must be.
     enum ValueKind: Sendable {
@@ -22,6 +27,9 @@ enum SearchSchema: Sendable {
         /// A quoted string, or an unquoted number kept as written: MLflow's logged-model
         /// search reads `params.lr = 0.01` as the string `0.01`. Lists still need quotes.
         case stringOrNumber
+        /// An integer literal, or a quoted string holding one: MLflow's model-version search
+        /// applies `int()` to `version_number`'s value. Either way it becomes a number.
+        case quotableInteger
     }
 
     /// The comparators and value type one entity/key accepts.
@@ -72,6 +80,8 @@ enum SearchSchema: Sendable {
         switch (self, entity) {
         case (.loggedModels, _):
             return loggedModelRule(for: entity, key: key)
+        case (.registeredModels, _), (.modelVersions, _):
+            return registryRule(for: entity, key: key)
         case (.runs, .metric):
             return Rule(comparators: Self.numeric, value: .number)
         case (.runs, .param), (_, .tag):
@@ -96,13 +106,15 @@ enum SearchSchema: Sendable {
         }
     }
 
-    /// The attribute that may be compared with a list, for MLflow's error message; `nil` when
+    /// The attributes that may be compared with a list, for MLflow's error message; `nil` when
     /// every string attribute may be (logged models), so only numeric ones are refused.
-    var listAttribute: String? {
+    var listAttributes: [String]? {
         switch self {
-        case .runs: "run_id"
-        case .experiments: "experiment_id"
+        case .runs: ["run_id"]
+        case .experiments: ["experiment_id"]
         case .loggedModels: nil
+        case .registeredModels: ["name"]
+        case .modelVersions: ["name", "run_id"]
         }
     }
 
@@ -112,6 +124,8 @@ enum SearchSchema: Sendable {
         case .runs: "runs"
         case .experiments: "experiments"
         case .loggedModels: "logged models"
+        case .registeredModels: "registered models"
+        case .modelVersions: "model versions"
         }
     }
 
@@ -120,7 +134,7 @@ enum SearchSchema: Sendable {
         switch self {
         case .runs: "tags and params"
         case .experiments: "tags"
-        case .loggedModels: nil
+        case .loggedModels, .registeredModels, .modelVersions: nil
         }
     }
 
@@ -137,6 +151,10 @@ enum SearchSchema: Sendable {
             case (.runs, .ordering): table = Self.runOrderAttributes
             case (.experiments, _): table = Self.experimentAttributes
             case (.loggedModels, _): table = Self.loggedModelAttributes
+            case (.registeredModels, .filter): table = Self.registeredModelFilterAttributes
+            case (.registeredModels, .ordering): table = Self.registeredModelOrderAttributes
+            case (.modelVersions, .filter): table = Self.modelVersionFilterAttributes
+            case (.modelVersions, .ordering): table = Self.modelVersionOrderAttributes
             }
             guard let canonical = table[key] else {
                 let valid = Set(table.values).sorted().map { "'\($0)'" }.joined(separator: ", ")
@@ -144,8 +162,9 @@ enum SearchSchema: Sendable {
                 let hint = switch (self, purpose) {
                 case (.runs, _), (.loggedModels, _):
                     " To use a metric, param or tag, prefix it: metrics.\(shown), params.\(shown) or tags.\(shown)."
-                case (.experiments, .filter): " To use a tag, prefix it: tags.\(shown)."
-                case (.experiments, .ordering): ""
+                case (.experiments, .filter), (.registeredModels, .filter), (.modelVersions, .filter):
+                    " To use a tag, prefix it: tags.\(shown)."
+                case (.experiments, .ordering), (.registeredModels, .ordering), (.modelVersions, .ordering): ""
                 }
                 throw searchError("Invalid attribute key '\(shown)' specified. Valid keys are \(valid).\(hint)")
             }
@@ -168,6 +187,14 @@ enum SearchSchema: Sendable {
                 "Invalid order_by entity: experiments cannot be ordered by tags ('\(Self.clip(identifier.text))'). "
                     + "Valid keys are 'name', 'experiment_id', 'creation_time' and 'last_update_time'."
             )
+        case .tag where (self == .registeredModels || self == .modelVersions) && purpose == .ordering:
+            let valid = self == .registeredModels
+                ? "'name', 'timestamp', 'creation_timestamp' and 'last_updated_timestamp'"
+                : "'name', 'version_number', 'creation_timestamp' and 'last_updated_timestamp'"
+            throw searchError(
+                "Invalid order_by entity: \(searchedObjects) cannot be ordered by tags "
+                    + "('\(Self.clip(identifier.text))'). Valid keys are \(valid)."
+            )
         case .metric, .param, .tag:
             return (entity, key)
         }
@@ -181,7 +208,9 @@ enum SearchSchema: Sendable {
         switch (identifier.prefixQuote, self) {
         case (.none, _): name = prefix
         case (.backtick, .runs): name = prefix
-        case (.backtick, .experiments), (.backtick, .loggedModels): name = "`\(prefix)`"
+        case (.backtick, .experiments), (.backtick, .loggedModels), (.backtick, .registeredModels),
+             (.backtick, .modelVersions):
+            name = "`\(prefix)`"
         case (.double, _), (.single, _): name = "\"\(prefix)\""
         }
         let (table, valid): ([String: SearchEntity], String) = switch self {
@@ -190,6 +219,7 @@ enum SearchSchema: Sendable {
              "'metric(s)', 'param(s)', 'parameter(s)', 'tag(s)', 'attribute(s)', 'attr', 'run', 'dataset(s)'")
         case .experiments: (Self.experimentPrefixes, "'attribute', 'tag', 'tags'")
         case .loggedModels: (Self.loggedModelPrefixes, "'attributes', 'metrics', 'params', 'tags'")
+        case .registeredModels, .modelVersions: (Self.registryPrefixes, "'attribute', 'tag', 'tags'")
         }
         if let entity = table[name] { return entity }
         throw searchError(

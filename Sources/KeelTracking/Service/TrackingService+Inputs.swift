@@ -107,3 +107,52 @@ extension TrackingService {
         return id
     }
 }
+
+/// One run's use of a dataset, for lineage questions asked from the data side.
+public struct DatasetUsage: Sendable, Hashable {
+    /// The dataset as that run logged it.
+    public var dataset: Dataset
+    /// The run.
+    public var runID: String
+    /// The run's name.
+    public var runName: String
+    /// The run's experiment.
+    public var experimentID: Int64
+    /// The `mlflow.data.context` input tag (`training`, `eval`, …), if set.
+    public var context: String?
+}
+
+extension TrackingService {
+    /// Every run that logged a dataset with this digest, newest run first.
+    public func datasetUsages(digest: String) async throws -> [DatasetUsage] {
+        struct UsageRow: Decodable {
+            let name: String
+            let digest: String
+            let sourceType: String
+            let source: String
+            let schema: String?
+            let profile: String?
+            let runUuid: String
+            let runName: String
+            let experimentId: Int64
+            let context: String?
+        }
+        return try await store.read { database in
+            try await database.raw("""
+                SELECT d.name, d.digest, d.source_type, d.source, d.schema, d.profile,
+                       r.run_uuid, r.name AS run_name, r.experiment_id,
+                       (SELECT t.value FROM input_tags t WHERE t.input_uuid = i.input_uuid AND t.key = 'mlflow.data.context') AS context
+                FROM datasets d
+                JOIN run_inputs i ON i.dataset_uuid = d.dataset_uuid
+                JOIN runs r ON r.run_uuid = i.run_uuid
+                WHERE d.digest = \(bind: digest)
+                ORDER BY r.start_time DESC, r.run_uuid
+                """).all(decoding: UsageRow.self, keyDecodingStrategy: .convertFromSnakeCase).map {
+                DatasetUsage(
+                    dataset: Dataset(name: $0.name, digest: $0.digest, sourceType: $0.sourceType, source: $0.source, schema: $0.schema, profile: $0.profile),
+                    runID: $0.runUuid, runName: $0.runName, experimentID: $0.experimentId, context: $0.context
+                )
+            }
+        }
+    }
+}

@@ -12,12 +12,12 @@ struct ClientOptions: ParsableArguments {
     var json = false
 
     /// The client for the chosen server.
-    func client() throws -> TrackingClient {
+    func client() throws -> ServerClient {
         let address = server ?? ProcessInfo.processInfo.environment["KEEL_SERVER"] ?? "http://127.0.0.1:5000"
         guard let url = URL(string: address), url.scheme == "http" || url.scheme == "https" else {
             throw ValidationError("--server must be an http(s) URL, got '\(address)'.")
         }
-        return TrackingClient(baseURL: url)
+        return ServerClient(baseURL: url)
     }
 
     /// Prints a JSON value as indented text.

@@ -109,11 +109,11 @@ extension Keel {
 }
 
 /// The numeric id of an experiment given by name or id.
-func resolveExperimentID(_ nameOrID: String, client: TrackingClient) async throws -> String {
+func resolveExperimentID(_ nameOrID: String, client: ServerClient) async throws -> String {
     if Int64(nameOrID) != nil { return nameOrID }
     let answer = try await client.call("GET", "experiments/get-by-name", query: ["experiment_name": nameOrID])
     guard let id = (answer["experiment"] as? [String: Any])?["experiment_id"] as? String else {
-        throw TrackingClient.Failure(description: "Experiment '\(nameOrID)' not found.")
+        throw ServerClient.Failure(description: "Experiment '\(nameOrID)' not found.")
     }
     return id
 }

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 import requests
 
+from support import guard
+
 API = "/api/2.0/mlflow"
 ARTIFACTS = "/api/2.0/mlflow-artifacts/artifacts"
 
@@ -117,6 +119,8 @@ def send_verbatim(base_url: str, method: str, path: str, body: bytes | None = No
             conn.putheader(name, value)
         conn.endheaders(body)
         resp = conn.getresponse()
+        if resp.status >= 500:
+            guard.record(method, f"{base_url}{path}", resp.status)
         return RawResponse(status=resp.status, body=resp.read())
     finally:
         conn.close()

@@ -86,15 +86,20 @@ class ServerProcess:
         _signal_group(self.process, signal.SIGKILL)
         self.process.wait(timeout=30)
 
-    def stop(self) -> None:
-        """Graceful stop (SIGTERM), escalating to SIGKILL after 15 s."""
+    def stop(self) -> bool:
+        """Graceful stop (SIGTERM), escalating to SIGKILL after 15 s.
+
+        Returns whether the server exited on SIGTERM alone.
+        """
         if self.process.poll() is not None:
-            return
+            return True
         _signal_group(self.process, signal.SIGTERM)
         try:
             self.process.wait(timeout=15)
+            return True
         except subprocess.TimeoutExpired:
             self.kill_hard()
+            return False
 
 
 def _signal_group(process: subprocess.Popen, sig: int) -> None:

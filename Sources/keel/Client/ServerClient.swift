@@ -3,8 +3,8 @@ import Foundation
 import FoundationNetworking
 #endif
 
-/// A small client for a Keel (or MLflow) server's tracking REST API, used by the CLI.
-struct TrackingClient {
+/// A small client for a Keel server's REST APIs (MLflow's and Keel's own), used by the CLI.
+struct ServerClient {
     let baseURL: URL
 
     /// An error the server answered in MLflow's format, or a transport failure.
@@ -14,7 +14,17 @@ struct TrackingClient {
 
     /// Calls `path` (relative to `/api/2.0/mlflow/`) and returns the decoded JSON object.
     func call(_ method: String, _ path: String, query: [String: String] = [:], body: [String: Any]? = nil) async throws -> [String: Any] {
-        guard var components = URLComponents(url: baseURL.appendingPathComponent("api/2.0/mlflow/" + path), resolvingAgainstBaseURL: false) else {
+        try await request(method, "api/2.0/mlflow/" + path, query: query, body: body)
+    }
+
+    /// Calls one of Keel's own endpoints (relative to `/api/2.0/keel/`).
+    func callKeel(_ method: String, _ path: String, query: [String: String] = [:]) async throws -> [String: Any] {
+        try await request(method, "api/2.0/keel/" + path, query: query, body: nil)
+    }
+
+    private func request(_ method: String, _ path: String, query: [String: String], body: [String: Any]?) async throws -> [String: Any] {
+        guard let url = URL(string: path, relativeTo: baseURL.hasDirectoryPath ? baseURL : baseURL.appendingPathComponent("")),
+              var components = URLComponents(url: url, resolvingAgainstBaseURL: true) else {
             throw Failure(description: "Invalid server URL '\(baseURL)'.")
         }
         if !query.isEmpty {

@@ -1,27 +1,27 @@
 import Foundation
-import KeelStore
+public import KeelStore
 import Logging
 import SQLKit
 
 /// The databases every store test runs against: SQLite always, PostgreSQL when
 /// `KEEL_TEST_POSTGRES_URL` names a server (the test script always sets it; with
 /// `KEEL_REQUIRE_POSTGRES=1` a missing URL fails instead of skipping).
-enum TestBackend: String, CaseIterable, CustomStringConvertible, Sendable {
+public enum TestBackend: String, CaseIterable, CustomStringConvertible, Sendable {
     case sqlite
     case postgres
 
-    var description: String { rawValue }
+    public var description: String { rawValue }
 
     static var postgresURL: String? { ProcessInfo.processInfo.environment["KEEL_TEST_POSTGRES_URL"] }
 
     /// The backends to run: PostgreSQL only when configured, or demanded.
-    static var enabled: [TestBackend] {
+    public static var enabled: [TestBackend] {
         let required = ProcessInfo.processInfo.environment["KEEL_REQUIRE_POSTGRES"] == "1"
         return postgresURL != nil || required ? [.sqlite, .postgres] : [.sqlite]
     }
 
     /// Opens a fresh, migrated store of this kind, hands it to `body`, and removes it afterwards.
-    func withStore<T>(_ body: (any MetadataStore) async throws -> T) async throws -> T {
+    public func withStore<T>(_ body: (any MetadataStore) async throws -> T) async throws -> T {
         var logger = Logger(label: "keel-test")
         logger.logLevel = .warning
         switch self {

@@ -1,0 +1,52 @@
+import KeelCore
+import KeelTracking
+import SQLKit
+
+extension RegistryService {
+    /// Registered models matching a filter (name, tags), ordered and paged.
+    public func searchRegisteredModels(
+        filter: String?, maxResults: Int?, orderBy: [String], pageToken: String?
+    ) async throws -> (models: [RegisteredModel], nextPageToken: String?) {
+        let limit = maxResults ?? RegistryLimits.defaultModels
+        guard limit >= 1, limit <= RegistryLimits.maxModels else {
+            throw KeelError.invalidParameter("Invalid value for request parameter max_results. It must be at most \(RegistryLimits.maxModels), but got value \(limit)")
+        }
+        let offset = try PageToken(decoding: pageToken).offset
+        let statement = try RegistrySearchQuery.registeredModels(
+            filter: try SearchFilter.parseRegisteredModels(filter), order: try SearchOrder.parseRegisteredModels(orderBy),
+            limit: limit + 1, offset: offset
+        )
+        return try await store.read { database in
+            var rows = try await database.raw(statement).all(decoding: RegisteredModelRow.self, keyDecodingStrategy: .convertFromSnakeCase)
+            let next = Self.trim(&rows, limit: limit, offset: offset)
+            return (try await RegistryLoader.models(rows, in: database), next)
+        }
+    }
+
+    /// Model versions matching a filter (name, run_id, version_number, source_path, tags), ordered and paged.
+    public func searchModelVersions(
+        filter: String?, maxResults: Int?, orderBy: [String], pageToken: String?
+    ) async throws -> (versions: [ModelVersion], nextPageToken: String?) {
+        let limit = maxResults ?? RegistryLimits.defaultVersions
+        guard limit >= 1, limit <= RegistryLimits.maxVersions else {
+            throw KeelError.invalidParameter("Invalid value for request parameter max_results. It must be at most \(RegistryLimits.maxVersions), but got value \(limit)")
+        }
+        let offset = try PageToken(decoding: pageToken).offset
+        let statement = try RegistrySearchQuery.modelVersions(
+            filter: try SearchFilter.parseModelVersions(filter), order: try SearchOrder.parseModelVersions(orderBy),
+            limit: limit + 1, offset: offset
+        )
+        return try await store.read { database in
+            var rows = try await database.raw(statement).all(decoding: ModelVersionRow.self, keyDecodingStrategy: .convertFromSnakeCase)
+            let next = Self.trim(&rows, limit: limit, offset: offset)
+            return (try await RegistryLoader.versions(rows, in: database), next)
+        }
+    }
+
+    /// Drops the look-ahead row and returns the next page's token if there was one.
+    private static func trim<Row>(_ rows: inout [Row], limit: Int, offset: Int) -> String? {
+        guard rows.count > limit else { return nil }
+        rows.removeLast(rows.count - limit)
+        return PageToken(offset: offset + limit).encoded
+    }
+}
