@@ -197,6 +197,48 @@ struct TrackingServiceTests {
         }
     }
 
+    @Test("metric-ordered pages put runs without the metric last and never overlap", arguments: TestBackend.enabled)
+    func metricOrderedPaging(backend: TestBackend) async throws {
+        try await backend.withStore { store in
+            let tracking = TrackingService(store: store)
+            let experiment = try await tracking.createExperiment(name: "paging", artifactLocation: nil, tags: [])
+            var withMetric: [String] = []
+            var withoutMetric: [String] = []
+            for index in 0..<13 {
+                let run = try await tracking.createRun(
+                    experimentID: experiment, userID: nil, runName: "r\(index)", startTime: Int64(index), tags: []
+                )
+                if index < 9 {
+                    let value = index == 4 ? Double.nan : Double(index)
+                    try await tracking.logMetric(runID: run.info.runID, metric: Metric(key: "loss", value: value, timestamp: 1, step: 0))
+                    if index != 4 { withMetric.append(run.info.runID) }
+                }
+                if index >= 9 || index == 4 { withoutMetric.append(run.info.runID) }
+            }
+            for ascending in [true, false] {
+                var seen: [String] = []
+                var token: String?
+                repeat {
+                    let page = try await tracking.searchRuns(
+                        experimentIDs: [experiment], filter: nil, viewType: .activeOnly, maxResults: 4,
+                        orderBy: ["metrics.loss \(ascending ? "ASC" : "DESC")"], pageToken: token
+                    )
+                    seen += page.runs.map(\.info.runID)
+                    token = page.nextPageToken
+                } while token != nil
+                let expectedHead = ascending ? withMetric : withMetric.reversed()
+                #expect(Array(seen.prefix(8)) == expectedHead)
+                // NaN counts as missing; the rest follow newest first.
+                #expect(Array(seen.dropFirst(8)) == withoutMetric.reversed())
+            }
+            let filtered = try await tracking.searchRuns(
+                experimentIDs: [experiment], filter: "metrics.loss >= 2", viewType: .activeOnly, maxResults: 2,
+                orderBy: ["metrics.loss DESC"], pageToken: nil
+            )
+            #expect(filtered.runs.map(\.info.runName) == ["r8", "r7"])
+        }
+    }
+
     @Test("experiment search by name, tag and id", arguments: TestBackend.enabled)
     func experimentSearch(backend: TestBackend) async throws {
         try await backend.withStore { store in

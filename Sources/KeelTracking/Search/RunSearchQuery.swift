@@ -8,11 +8,96 @@ struct RunSearchQuery {
     let order: [SearchOrder]
     let viewType: ViewType
 
-    /// The selecting statement for one page (`limit` rows from `offset`).
+    /// The selecting statement for one page (`limit` rows from `offset`), in one pass over the
+    /// experiment's runs. Fine for attribute and param/tag orders; a metric order goes through
+    /// ``metricOrderedPage(limit:offset:)`` instead, which does not scan every run.
     func statement(limit: Int, offset: Int) throws(KeelError) -> SQLQueryString {
+        let (joins, orderTerms) = try orderJoinsAndTerms(order)
+        return """
+            SELECT \(unsafeRaw: Self.selectList)
+            FROM runs r \(joins.joined(separator: " "))
+            WHERE \(try conditions().joined(separator: " AND "))
+            ORDER BY \(orderTerms.joined(separator: ", "))
+            LIMIT \(bind: limit) OFFSET \(bind: offset)
+            """
+    }
+
+    /// The metric key of the first order term, when the search is ordered by a metric first.
+    var leadingMetricOrder: SearchOrder? {
+        guard let first = order.first, first.entity == .metric else { return nil }
+        return first
+    }
+
+    /// The statements that page through a search ordered by a metric first, in two parts.
+    ///
+    /// Runs that have the metric come first, walked in value order straight from the
+    /// `latest_metrics (key, value)` index and stopped at the page's end; runs without it
+    /// follow. So a page costs about the same whether the experiment holds a thousand runs or
+    /// a hundred thousand, instead of sorting every run for every page.
+    struct MetricOrderedPage: Sendable {
+        /// Runs with the metric, in order, `LIMIT/OFFSET` applied.
+        let withMetric: @Sendable (_ limit: Int, _ offset: Int) throws(KeelError) -> SQLQueryString
+        /// How many runs have the metric (needed only when a page starts past them).
+        let countWithMetric: SQLQueryString
+        /// Runs without the metric, in the remaining order.
+        let withoutMetric: @Sendable (_ limit: Int, _ offset: Int) throws(KeelError) -> SQLQueryString
+    }
+
+    func metricOrderedPage() throws(KeelError) -> MetricOrderedPage? {
+        guard let lead = leadingMetricOrder else { return nil }
+        let rest = Array(order.dropFirst())
+        let (joins, restTerms) = try orderJoinsAndTerms(rest)
+        let filters = try conditions()
+        let direction = lead.ascending ? "ASC" : "DESC"
+        // `lead` is an inner loop driver: CROSS JOIN keeps SQLite from reordering the join
+        // (PostgreSQL treats it as a plain inner join and plans it itself).
+        let hasMetric: SQLQueryString = "lead.key = \(bind: lead.key) AND lead.value IS NOT NULL"
+        let withMetric = { @Sendable (limit: Int, offset: Int) throws(KeelError) -> SQLQueryString in
+            """
+            SELECT \(unsafeRaw: Self.selectList)
+            FROM latest_metrics lead CROSS JOIN runs r \(joins.joined(separator: " "))
+            WHERE r.run_uuid = lead.run_uuid AND \(hasMetric) AND \(filters.joined(separator: " AND "))
+            ORDER BY lead.value \(unsafeRaw: direction), \(restTerms.joined(separator: ", "))
+            LIMIT \(bind: limit) OFFSET \(bind: offset)
+            """
+        }
+        let countWithMetric: SQLQueryString = """
+            SELECT COUNT(*) AS count FROM latest_metrics lead CROSS JOIN runs r
+            WHERE r.run_uuid = lead.run_uuid AND \(hasMetric) AND \(filters.joined(separator: " AND "))
+            """
+        let withoutMetric = { @Sendable (limit: Int, offset: Int) throws(KeelError) -> SQLQueryString in
+            """
+            SELECT \(unsafeRaw: Self.selectList)
+            FROM runs r \(joins.joined(separator: " "))
+            WHERE NOT EXISTS (SELECT 1 FROM latest_metrics lead WHERE lead.run_uuid = r.run_uuid AND \(hasMetric))
+              AND \(filters.joined(separator: " AND "))
+            ORDER BY \(restTerms.joined(separator: ", "))
+            LIMIT \(bind: limit) OFFSET \(bind: offset)
+            """
+        }
+        return MetricOrderedPage(withMetric: withMetric, countWithMetric: countWithMetric, withoutMetric: withoutMetric)
+    }
+
+    private static let selectList = RunRow.columns.map { "r." + $0 }.joined(separator: ", ")
+
+    /// The experiment, lifecycle and filter conditions on `runs r`.
+    private func conditions() throws(KeelError) -> [SQLQueryString] {
+        var conditions: [SQLQueryString] = [
+            "r.experiment_id IN \(SQLBind.group(experimentIDs))",
+            "r.lifecycle_stage IN \(SQLBind.group(viewType.stages))",
+        ]
+        for clause in filter.clauses {
+            conditions.append(try Self.condition(clause))
+        }
+        return conditions
+    }
+
+    /// Joins and ORDER BY terms for `terms`, plus MLflow's tie-breakers (newest first, then id)
+    /// so pages never overlap.
+    private func orderJoinsAndTerms(_ terms: [SearchOrder]) throws(KeelError) -> ([SQLQueryString], [SQLQueryString]) {
         var joins: [SQLQueryString] = []
         var orderTerms: [SQLQueryString] = []
-        for (index, term) in order.enumerated() {
+        for (index, term) in terms.enumerated() {
             let alias = "o\(index)"
             switch term.entity {
             case .metric:
@@ -28,26 +113,11 @@ struct RunSearchQuery {
                 throw .invalidParameter("Ordering by datasets is not supported.")
             }
         }
-        // MLflow's tie-breakers: newest first, then by id, so pages never overlap.
         if !order.contains(where: { $0.entity == .attribute && $0.key == "start_time" }) {
             orderTerms.append("r.start_time DESC")
         }
         orderTerms.append("r.run_uuid ASC")
-
-        var conditions: [SQLQueryString] = [
-            "r.experiment_id IN \(SQLBind.group(experimentIDs))",
-            "r.lifecycle_stage IN \(SQLBind.group(viewType.stages))",
-        ]
-        for clause in filter.clauses {
-            conditions.append(try Self.condition(clause))
-        }
-        return """
-            SELECT \(unsafeRaw: RunRow.columns.map { "r." + $0 }.joined(separator: ", "))
-            FROM runs r \(joins.joined(separator: " "))
-            WHERE \(conditions.joined(separator: " AND "))
-            ORDER BY \(orderTerms.joined(separator: ", "))
-            LIMIT \(bind: limit) OFFSET \(bind: offset)
-            """
+        return (joins, orderTerms)
     }
 
     /// The column behind a run attribute name (already normalised by the parser).

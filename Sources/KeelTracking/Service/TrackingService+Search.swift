@@ -33,10 +33,15 @@ extension TrackingService {
             viewType: viewType
         )
         guard !experimentIDs.isEmpty, limit > 0 else { return ([], nil) }
+        let metricPage = try query.metricOrderedPage()
         let statement = try query.statement(limit: limit + 1, offset: offset)
         return try await store.read { database in
-            var rows = try await database.raw(statement)
-                .all(decoding: RunRow.self, keyDecodingStrategy: .convertFromSnakeCase)
+            var rows: [RunRow]
+            if let metricPage {
+                rows = try await Self.rows(of: metricPage, limit: limit + 1, offset: offset, in: database)
+            } else {
+                rows = try await database.raw(statement).all(decoding: RunRow.self, keyDecodingStrategy: .convertFromSnakeCase)
+            }
             var next: String?
             if rows.count > limit {
                 rows.removeLast(rows.count - limit)
@@ -44,6 +49,25 @@ extension TrackingService {
             }
             return (try await RunLoader.assemble(rows, in: database), next)
         }
+    }
+
+    /// One page of a metric-ordered search: runs with the metric, then (if the page reaches
+    /// past them) runs without it.
+    private static func rows(
+        of page: RunSearchQuery.MetricOrderedPage, limit: Int, offset: Int, in database: any SQLDatabase
+    ) async throws -> [RunRow] {
+        var rows = try await database.raw(try page.withMetric(limit, offset))
+            .all(decoding: RunRow.self, keyDecodingStrategy: .convertFromSnakeCase)
+        guard rows.count < limit else { return rows }
+        var offsetWithout = 0
+        if rows.isEmpty && offset > 0 {
+            struct Count: Decodable { let count: Int }
+            let withMetric = try await database.raw(page.countWithMetric).first(decoding: Count.self)?.count ?? 0
+            offsetWithout = max(0, offset - withMetric)
+        }
+        rows += try await database.raw(try page.withoutMetric(limit - rows.count, offsetWithout))
+            .all(decoding: RunRow.self, keyDecodingStrategy: .convertFromSnakeCase)
+        return rows
     }
 
     /// Experiments matching a filter (name, id, times, tags), ordered and paged.
