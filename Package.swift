@@ -120,6 +120,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "KeelCLITests",
+            dependencies: ["keel", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "KeelServerTests",
             dependencies: [
                 "KeelServer", "KeelStore",

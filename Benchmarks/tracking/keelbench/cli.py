@@ -37,13 +37,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--quick", action="store_true", help="smoke-sized workload (< 1 minute in total)")
     p.add_argument("--scale", action="store_true", help="also run the Keel-only 1k -> 100k search scaling check")
     p.add_argument("--scale-only", action="store_true", help="run only the scaling check (implies --scale)")
-    p.add_argument("--json", type=Path, help="write machine-readable results here")
+    p.add_argument("--json", type=Path, metavar="PATH", help="write machine-readable results here")
     p.add_argument("--check", action="store_true", help="exit with status 1 if any goal fails")
     p.add_argument("--keep-data", action="store_true", help="keep the servers' temp data dirs")
     sizes = p.add_argument_group("workload sizes (override the preset)")
     sizes.add_argument("--writers", type=int)
     sizes.add_argument("--ingest-seconds", type=float, help="ingest duration per server")
-    sizes.add_argument("--ingest-runs", type=int, dest="ingest_runs_per_writer",
+    sizes.add_argument("--ingest-runs", type=int, dest="ingest_runs_per_writer", metavar="N",
                        help="fixed number of runs per writer instead of a duration")
     sizes.add_argument("--corpus-runs", type=int)
     sizes.add_argument("--search-repeats", type=int)
@@ -60,23 +60,25 @@ def _config(args: argparse.Namespace) -> config_module.Config:
     return config_module.build(args.quick, **{n: getattr(args, n) for n in names})
 
 
-def _open_keel(args) -> Server:
+def _open_keel(args, settle: float) -> Server:
     if args.keel_url:
-        return attach("keel", args.keel_url, args.keel_pid)
-    return start_keel(args.keel_bin)
+        return attach("keel", args.keel_url, args.keel_pid, settle)
+    return start_keel(args.keel_bin, settle)
 
 
-def _open_mlflow(args) -> Server:
+def _open_mlflow(args, settle: float) -> Server:
     if args.mlflow_url:
-        return attach("mlflow", args.mlflow_url, args.mlflow_pid)
-    return start_mlflow(args.mlflow_bin)
+        return attach("mlflow", args.mlflow_url, args.mlflow_pid, settle)
+    return start_mlflow(args.mlflow_bin, settle)
 
 
-def _with_server(opener, args, action):
+def _with_server(opener, args, settle: float, action):
     """Start/attach, run ``action(server)``, always stop what we started."""
     say("bench", "starting/attaching server")
-    server = opener(args)
+    server = opener(args, settle)
     say(server.label, f"ready at {server.url} (version {server.version}, pid {server.pid})")
+    if server.settled is False:
+        say(server.label, f"warning: still busy after {settle:g} s of settling; its figures include start-up work")
     try:
         return action(server)
     finally:
@@ -138,12 +140,12 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[report.Row] = []
     try:
         if not args.scale_only:
-            keel = _with_server(_open_keel, args, lambda s: run_workload(s, cfg, token))
-            mlflow = _with_server(_open_mlflow, args, lambda s: run_workload(s, cfg, token))
+            keel = _with_server(_open_keel, args, cfg.settle_seconds, lambda s: run_workload(s, cfg, token))
+            mlflow = _with_server(_open_mlflow, args, cfg.settle_seconds, lambda s: run_workload(s, cfg, token))
             output["servers"] = {"keel": keel, "mlflow": mlflow}
             rows += report.comparison_rows(keel, mlflow)
         if args.scale or args.scale_only:
-            scale = _with_server(_open_keel, args, lambda s: run_scale(s, cfg, token))
+            scale = _with_server(_open_keel, args, cfg.settle_seconds, lambda s: run_scale(s, cfg, token))
             output["scale"] = scale
             rows += report.scale_rows(scale)
     except ServerError as exc:

@@ -26,10 +26,11 @@ class Config:
     scale_runs: int = 100_000
     scale_search_repeats: int = 20
     memory_interval: float = 0.25
+    settle_seconds: float = 90.0  # max wait for a started server's process tree to go idle
 
 
 QUICK = Config(ingest_seconds=3.0, corpus_runs=50, search_repeats=10, history_points=2000, history_repeats=5,
-               scale_base_runs=1_000, scale_runs=10_000, scale_search_repeats=10)
+               scale_base_runs=1_000, scale_runs=10_000, scale_search_repeats=10, settle_seconds=15.0)
 
 
 def build(quick: bool, **overrides) -> Config:

@@ -36,6 +36,7 @@ class Server:
     data_dir: Path | None = None
     log_path: Path | None = None
     version: str = "?"
+    settled: bool | None = None  # did the tree go idle before the workload started?
     _process: subprocess.Popen | None = field(default=None, repr=False)
 
     def data_size_mb(self) -> float | None:
@@ -51,12 +52,16 @@ class Server:
         return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
 
     def stop(self, keep_data: bool = False) -> None:
-        """SIGTERM our process group, SIGKILL after 15 s; then drop the data dir."""
+        """SIGTERM our process group, SIGKILL after 5 s; then drop the data dir.
+
+        Measurements are over by then; MLflow's graceful shutdown of a dozen
+        processes can take longer than that and is not worth waiting for.
+        """
         if self._process is not None and self._process.poll() is None:
             pgid = self._process.pid  # start_new_session=True: pgid == pid
             try:
                 os.killpg(pgid, signal.SIGTERM)
-                self._process.wait(timeout=15)
+                self._process.wait(timeout=5)
             except subprocess.TimeoutExpired:
                 os.killpg(pgid, signal.SIGKILL)
                 self._process.wait()
@@ -80,7 +85,8 @@ def mlflow_environment() -> dict[str, str]:
     return env
 
 
-def _launch(label: str, argv: list[str], url: str, data_dir: Path, timeout: float, env=None) -> Server:
+def _launch(label: str, argv: list[str], url: str, data_dir: Path, timeout: float, settle: float,
+            env=None) -> Server:
     log_path = data_dir / "server.log"
     log = open(log_path, "wb")
     process = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
@@ -94,11 +100,11 @@ def _launch(label: str, argv: list[str], url: str, data_dir: Path, timeout: floa
         server.stop(keep_data=True)
         raise ServerError(f"{reason} (command: {' '.join(argv)}); log {log_path}:\n{tail}") from None
     server.version = _read_version(server)
-    wait_idle(server)
+    server.settled = wait_idle(server, settle)
     return server
 
 
-def wait_idle(server: Server, timeout: float = 90, busy_fraction: float = 0.1) -> None:
+def wait_idle(server: Server, timeout: float, busy_fraction: float = 0.1) -> bool | None:
     """Wait until the process tree stops burning CPU after /health turned 200.
 
     ``mlflow server`` answers /health as soon as the first of its uvicorn
@@ -107,15 +113,16 @@ def wait_idle(server: Server, timeout: float = 90, busy_fraction: float = 0.1) -
     start-up to its benchmark, so both servers get the same settle step.
     """
     if server.pid is None:
-        return
+        return None
     deadline = time.monotonic() + timeout
     previous = tree_cpu_seconds(server.pid)
     while time.monotonic() < deadline:
         time.sleep(1.0)
         current = tree_cpu_seconds(server.pid)
         if current - previous < busy_fraction:
-            return
+            return True
         previous = current
+    return False
 
 
 def wait_healthy(server: Server, timeout: float, process: subprocess.Popen | None = None) -> None:
@@ -147,16 +154,16 @@ def _read_version(server: Server) -> str:
         client.close()
 
 
-def start_keel(binary: str, timeout: float = 60) -> Server:
+def start_keel(binary: str, settle: float, timeout: float = 60) -> Server:
     if not Path(binary).exists():
         raise ServerError(f"keel binary not found: {binary} (build it, or pass --keel-bin / --keel-url)")
     data_dir = Path(tempfile.mkdtemp(prefix="keelbench-keel-"))
     port = free_port()
     argv = [binary, "server", "--host", "127.0.0.1", "--port", str(port), "--data-dir", str(data_dir / "data")]
-    return _launch("keel", argv, f"http://127.0.0.1:{port}", data_dir, timeout)
+    return _launch("keel", argv, f"http://127.0.0.1:{port}", data_dir, timeout, settle)
 
 
-def start_mlflow(mlflow_bin: str | None = None, timeout: float = 180) -> Server:
+def start_mlflow(mlflow_bin: str | None, settle: float, timeout: float = 180) -> Server:
     """``mlflow server`` on SQLite with proxied artifacts and default workers, as users run it."""
     binary = mlflow_bin or str(Path(sys.executable).with_name("mlflow"))
     data_dir = Path(tempfile.mkdtemp(prefix="keelbench-mlflow-"))
@@ -164,13 +171,14 @@ def start_mlflow(mlflow_bin: str | None = None, timeout: float = 180) -> Server:
     argv = [binary, "server", "--backend-store-uri", f"sqlite:///{data_dir}/mlflow.db",
             "--artifacts-destination", str(data_dir / "artifacts"),
             "--host", "127.0.0.1", "--port", str(port)]
-    return _launch("mlflow", argv, f"http://127.0.0.1:{port}", data_dir, timeout, env=mlflow_environment())
+    return _launch("mlflow", argv, f"http://127.0.0.1:{port}", data_dir, timeout, settle,
+                   env=mlflow_environment())
 
 
-def attach(label: str, url: str, pid: int | None, timeout: float = 30) -> Server:
+def attach(label: str, url: str, pid: int | None, settle: float, timeout: float = 30) -> Server:
     """Use an already running server; memory is only measured if its PID is given."""
     server = Server(label, url.rstrip("/"), pid)
     wait_healthy(server, timeout)
     server.version = _read_version(server)
-    wait_idle(server)
+    server.settled = wait_idle(server, settle)
     return server

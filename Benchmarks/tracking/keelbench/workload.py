@@ -25,7 +25,8 @@ CORPUS_NAMESPACE = "corpus"
 def run_workload(server: Server, config: Config, token: str) -> dict:
     """Ingest, search and history against ``server``; never raises on request failures."""
     errors = ErrorLog()
-    result: dict = {"label": server.label, "url": server.url, "version": server.version}
+    result: dict = {"label": server.label, "url": server.url, "version": server.version,
+                    "settled_before_workload": server.settled}
     if server.pid is not None:
         result["idle_rss_mb"] = tree_memory(server.pid)[0] / 2**20
     sampler = TreeMemorySampler(server.pid, config.memory_interval)
