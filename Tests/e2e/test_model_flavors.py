@@ -62,7 +62,8 @@ def test_autologged_model_registers_and_loads_by_name(client, autolog_experiment
     logged = mlflow.last_logged_model()
     name = unique_name("flavor-reg")
     version = mlflow.register_model(f"models:/{logged.model_id}", name)
-    assert version.version == "1" and version.model_id == logged.model_id
+    assert version.version == "1"
+    assert client.get_model_version(name, "1").run_id == logged.source_run_id
     assert_same_predictions(mlflow.sklearn.load_model(f"models:/{name}/1"), estimator)
 
 

@@ -44,7 +44,7 @@ public struct LineageService: Sendable {
         let usages = try await registry.tracking.datasetUsages(digest: digest)
         let runIDs = Array(Set(usages.map(\.runID)))
         var versions: [ModelVersion] = []
-        for chunk in runIDs.chunked(200) where !chunk.isEmpty {
+        for chunk in runIDs.chunked(into: 200) where !chunk.isEmpty {
             let quoted = chunk.map { "'\($0)'" }.joined(separator: ", ")
             // Run ids are validated 32-hex strings from our own store; the filter parser binds them.
             versions += try await registry.searchModelVersions(

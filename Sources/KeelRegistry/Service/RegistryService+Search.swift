@@ -18,7 +18,7 @@ extension RegistryService {
         )
         return try await store.read { database in
             var rows = try await database.raw(statement).all(decoding: RegisteredModelRow.self, keyDecodingStrategy: .convertFromSnakeCase)
-            let next = Self.trim(&rows, limit: limit, offset: offset)
+            let next = PageToken.trim(&rows, limit: limit, offset: offset)
             return (try await RegistryLoader.models(rows, in: database), next)
         }
     }
@@ -38,15 +38,8 @@ extension RegistryService {
         )
         return try await store.read { database in
             var rows = try await database.raw(statement).all(decoding: ModelVersionRow.self, keyDecodingStrategy: .convertFromSnakeCase)
-            let next = Self.trim(&rows, limit: limit, offset: offset)
+            let next = PageToken.trim(&rows, limit: limit, offset: offset)
             return (try await RegistryLoader.versions(rows, in: database), next)
         }
-    }
-
-    /// Drops the look-ahead row and returns the next page's token if there was one.
-    private static func trim<Row>(_ rows: inout [Row], limit: Int, offset: Int) -> String? {
-        guard rows.count > limit else { return nil }
-        rows.removeLast(rows.count - limit)
-        return PageToken(offset: offset + limit).encoded
     }
 }

@@ -1,3 +1,4 @@
+import KeelCore
 import KeelTracking
 import SQLKit
 
@@ -11,7 +12,7 @@ enum RegistryLoader {
         let names = Array(Set(rows.map(\.name)))
         var tags: [String: [KeyValue]] = [:]
         var aliases: [String: [String]] = [:]
-        for chunk in names.chunked(500) {
+        for chunk in names.chunked(into: 500) {
             let tagRows = try await database.raw("""
                 SELECT name, version, key, value FROM model_version_tags WHERE name IN \(SQLBind.group(chunk)) ORDER BY key
                 """).all(decoding: RegistryTagRow.self)
@@ -32,7 +33,7 @@ enum RegistryLoader {
         var tags: [String: [KeyValue]] = [:]
         var aliases: [String: [ModelAlias]] = [:]
         var latest: [String: [ModelVersion]] = [:]
-        for chunk in rows.map(\.name).chunked(500) {
+        for chunk in rows.map(\.name).chunked(into: 500) {
             let tagRows = try await database.raw("""
                 SELECT name, NULL AS version, key, value FROM registered_model_tags WHERE name IN \(SQLBind.group(chunk)) ORDER BY key
                 """).all(decoding: RegistryTagRow.self)
@@ -59,12 +60,5 @@ enum RegistryLoader {
                 tags: tags[row.name] ?? [], aliases: aliases[row.name] ?? []
             )
         }
-    }
-}
-
-extension Array {
-    /// The array cut into consecutive slices of at most `size` elements.
-    func chunked(_ size: Int) -> [[Element]] {
-        stride(from: 0, to: count, by: size).map { Array(self[$0..<Swift.min($0 + size, count)]) }
     }
 }

@@ -34,3 +34,13 @@ public struct PageToken: Sendable, Hashable {
         Data("{\"offset\": \(offset)}".utf8).base64EncodedString()
     }
 }
+
+extension PageToken {
+    /// Cuts a page fetched with one look-ahead row (`limit + 1`) back to `limit` rows, and
+    /// returns the token for the next page when the look-ahead row showed there is one.
+    public static func trim<Row>(_ rows: inout [Row], limit: Int, offset: Int) -> String? {
+        guard rows.count > limit else { return nil }
+        rows.removeLast(rows.count - limit)
+        return PageToken(offset: offset + limit).encoded
+    }
+}

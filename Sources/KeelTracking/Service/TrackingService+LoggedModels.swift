@@ -149,11 +149,7 @@ extension TrackingService {
         return try await store.read { database in
             var rows = try await database.raw(statement)
                 .all(decoding: LoggedModelRow.self, keyDecodingStrategy: .convertFromSnakeCase)
-            var next: String?
-            if rows.count > limit {
-                rows.removeLast(rows.count - limit)
-                next = PageToken(offset: offset + limit).encoded
-            }
+            let next = PageToken.trim(&rows, limit: limit, offset: offset)
             return (try await LoggedModelLoader.assemble(rows, in: database), next)
         }
     }

@@ -42,11 +42,7 @@ extension TrackingService {
             } else {
                 rows = try await database.raw(statement).all(decoding: RunRow.self, keyDecodingStrategy: .convertFromSnakeCase)
             }
-            var next: String?
-            if rows.count > limit {
-                rows.removeLast(rows.count - limit)
-                next = PageToken(offset: offset + limit).encoded
-            }
+            let next = PageToken.trim(&rows, limit: limit, offset: offset)
             return (try await RunLoader.assemble(rows, in: database), next)
         }
     }
@@ -87,11 +83,7 @@ extension TrackingService {
         return try await store.read { database in
             var rows = try await database.raw(statement)
                 .all(decoding: ExperimentRow.self, keyDecodingStrategy: .convertFromSnakeCase)
-            var next: String?
-            if rows.count > limit {
-                rows.removeLast(rows.count - limit)
-                next = PageToken(offset: offset + limit).encoded
-            }
+            let next = PageToken.trim(&rows, limit: limit, offset: offset)
             let tags = try await Self.experimentTags(rows.map(\.experimentId), in: database)
             return (rows.map { $0.experiment(tags: tags[$0.experimentId] ?? []) }, next)
         }

@@ -135,10 +135,3 @@ enum RunLoader {
         )
     }
 }
-
-extension Array {
-    /// The array cut into consecutive slices of at most `size` elements.
-    func chunked(into size: Int) -> [[Element]] {
-        stride(from: 0, to: count, by: size).map { Array(self[$0..<Swift.min($0 + size, count)]) }
-    }
-}
