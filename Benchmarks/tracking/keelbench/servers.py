@@ -144,7 +144,7 @@ def wait_healthy(server: Server, timeout: float, process: subprocess.Popen | Non
 
 
 def _read_version(server: Server) -> str:
-    client = RestClient(server.url, timeout=5)
+    client = RestClient(server.url, timeout=30)  # a busy MLflow worker may answer slowly
     try:
         answer = client.get_plain("/version")
         return answer.body.decode(errors="replace").strip()[:40] if answer.status == 200 else "?"

@@ -9,13 +9,15 @@ extension RegistryService {
         for tag in tags { try Self.validateTag(tag) }
         let now = Timestamp.nowMillis()
         return try await store.write { database in
-            let existing = try await database.select().column("name").from("registered_models")
-                .where("name", .equal, SQLBind(name)).first()
-            if existing != nil {
+            struct Created: Decodable { let name: String }
+            let created = try await database.raw("""
+                INSERT INTO registered_models (name, creation_timestamp, last_updated_timestamp, description, user_id)
+                VALUES (\(bind: name), \(bind: now), \(bind: now), \(bind: description), \(bind: userID))
+                ON CONFLICT (name) DO NOTHING RETURNING name
+                """).first(decoding: Created.self)
+            if created == nil {
                 throw KeelError(.resourceAlreadyExists, "Registered Model (name=\(name)) already exists.")
             }
-            try await database.insert(into: "registered_models").columns(RegisteredModelRow.columns)
-                .values(SQLBind(name), SQLBind(now), SQLBind(now), SQLBind(description), SQLBind(userID)).run()
             for tag in tags { try await Self.upsertTag("registered_model_tags", [("name", name)], tag, in: database) }
             try await Self.record(.modelCreated, model: name, in: database)
             return try await Self.loadModel(name, in: database)

@@ -67,6 +67,16 @@ public final class PostgresMetadataStore: MetadataStore {
     private func inTransaction<T: Sendable>(
         begin: SQLQueryString, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
     ) async throws -> T {
+        do {
+            return try await transaction(begin: begin, body)
+        } catch {
+            throw DatabaseErrorTranslation.translate(error)
+        }
+    }
+
+    private func transaction<T: Sendable>(
+        begin: SQLQueryString, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
+    ) async throws -> T {
         try await client.withConnection { connection in
             let database = connection.sql()
             try await database.raw(begin).run()

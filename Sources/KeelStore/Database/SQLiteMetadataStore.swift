@@ -62,6 +62,14 @@ public final class SQLiteMetadataStore: MetadataStore {
     }
 
     public func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        do {
+            return try await readSnapshot(body)
+        } catch {
+            throw DatabaseErrorTranslation.translate(error)
+        }
+    }
+
+    private func readSnapshot<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await readers.withConnection { connection in
             let database = connection.sql()
             try await database.raw("BEGIN").run()
@@ -77,7 +85,11 @@ public final class SQLiteMetadataStore: MetadataStore {
     }
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await writer.write(body)
+        do {
+            return try await writer.write(body)
+        } catch {
+            throw DatabaseErrorTranslation.translate(error)
+        }
     }
 
     public func migrate() async throws {

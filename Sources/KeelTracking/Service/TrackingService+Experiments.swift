@@ -12,17 +12,17 @@ extension TrackingService {
         for tag in tags { try Self.validateExperimentTag(tag) }
         let now = Timestamp.nowMillis()
         return try await store.write { database in
-            if try await Self.experimentRow(named: name, in: database) != nil {
-                throw KeelError(.resourceAlreadyExists, "Experiment(name=\(name)) already exists.")
-            }
             struct NewID: Decodable { let experimentId: Int64 }
+            // ON CONFLICT makes concurrent creates of one name end in one winner and clean
+            // RESOURCE_ALREADY_EXISTS answers, on PostgreSQL as on SQLite.
             guard let created = try await database.raw("""
                 INSERT INTO experiments (name, artifact_location, lifecycle_stage, creation_time, last_update_time)
                 VALUES (\(bind: name), \(bind: artifactLocation ?? ""), 'active', \(bind: now), \(bind: now))
+                ON CONFLICT (name) DO NOTHING
                 RETURNING experiment_id
                 """).first(decoding: NewID.self, keyDecodingStrategy: .convertFromSnakeCase)
             else {
-                throw KeelError(.internalError, "The database did not return the new experiment's id.")
+                throw KeelError(.resourceAlreadyExists, "Experiment(name=\(name)) already exists.")
             }
             if artifactLocation?.isEmpty ?? true {
                 try await database.update("experiments")

@@ -75,36 +75,40 @@ extension TrackingService {
 
     private struct IDRow: Decodable { let id: String }
 
+    /// The id of the dataset (experiment, name, digest), created if new.
+    ///
+    /// Insert-then-read, so runs logging the same dataset at once all end up linked to one row.
     private static func datasetID(for dataset: Dataset, experimentID: Int64, in database: any SQLDatabase) async throws -> String {
-        if let existing = try await database.raw("""
+        try await database.raw("""
+            INSERT INTO datasets (dataset_uuid, experiment_id, name, digest, source_type, source, schema, profile)
+            VALUES (\(bind: Identifiers.newHexID()), \(bind: experimentID), \(bind: dataset.name), \(bind: dataset.digest), \
+            \(bind: dataset.sourceType), \(bind: dataset.source), \(bind: dataset.schema), \(bind: dataset.profile))
+            ON CONFLICT (experiment_id, name, digest) DO NOTHING
+            """).run()
+        guard let row = try await database.raw("""
             SELECT dataset_uuid AS id FROM datasets
             WHERE experiment_id = \(bind: experimentID) AND name = \(bind: dataset.name) AND digest = \(bind: dataset.digest)
-            """).first(decoding: IDRow.self) {
-            return existing.id
+            """).first(decoding: IDRow.self)
+        else {
+            throw KeelError(.internalError, "Dataset '\(dataset.name)' vanished while being logged.")
         }
-        let id = Identifiers.newHexID()
-        try await database.insert(into: "datasets")
-            .columns("dataset_uuid", "experiment_id", "name", "digest", "source_type", "source", "schema", "profile")
-            .values(
-                SQLBind(id), SQLBind(experimentID), SQLBind(dataset.name), SQLBind(dataset.digest),
-                SQLBind(dataset.sourceType), SQLBind(dataset.source), SQLBind(dataset.schema), SQLBind(dataset.profile)
-            )
-            .run()
-        return id
+        return row.id
     }
 
+    /// The id of the link between a run and a dataset, created if new.
     private static func inputID(runID: String, datasetID: String, in database: any SQLDatabase) async throws -> String {
-        if let existing = try await database.raw("""
+        try await database.raw("""
+            INSERT INTO run_inputs (input_uuid, run_uuid, dataset_uuid)
+            VALUES (\(bind: Identifiers.newHexID()), \(bind: runID), \(bind: datasetID))
+            ON CONFLICT (run_uuid, dataset_uuid) DO NOTHING
+            """).run()
+        guard let row = try await database.raw("""
             SELECT input_uuid AS id FROM run_inputs WHERE run_uuid = \(bind: runID) AND dataset_uuid = \(bind: datasetID)
-            """).first(decoding: IDRow.self) {
-            return existing.id
+            """).first(decoding: IDRow.self)
+        else {
+            throw KeelError(.internalError, "The input link of run \(runID) vanished while being logged.")
         }
-        let id = Identifiers.newHexID()
-        try await database.insert(into: "run_inputs")
-            .columns("input_uuid", "run_uuid", "dataset_uuid")
-            .values(SQLBind(id), SQLBind(runID), SQLBind(datasetID))
-            .run()
-        return id
+        return row.id
     }
 }
 

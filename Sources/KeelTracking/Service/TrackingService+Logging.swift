@@ -90,28 +90,30 @@ extension TrackingService {
         return unique
     }
 
+    /// Inserts params that are new and checks the rest: a param, once logged, never changes.
+    ///
+    /// Insert first (`ON CONFLICT DO NOTHING`), then compare what is stored with what was
+    /// asked: concurrent writers of the same key then agree (same value) or fail cleanly
+    /// (different value) instead of racing a read against an insert.
     static func insertParams(runID: String, _ params: [KeyValue], in database: any SQLDatabase) async throws {
         guard !params.isEmpty else { return }
-        let existing = try await database.raw("""
+        let rows = params.map { "(\(bind: runID), \(bind: $0.key), \(bind: $0.value))" as SQLQueryString }
+        try await database.raw("""
+            INSERT INTO params (run_uuid, key, value) VALUES \(rows.joined(separator: ", "))
+            ON CONFLICT (run_uuid, key) DO NOTHING
+            """).run()
+        let stored = try await database.raw("""
             SELECT run_uuid AS owner, key, value FROM params
             WHERE run_uuid = \(bind: runID) AND key IN \(SQLBind.group(params.map(\.key)))
             """).all(decoding: OwnedKeyValueRow.self)
-        let existingValues = Dictionary(existing.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
-        var fresh: [KeyValue] = []
+        let storedValues = Dictionary(stored.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
         for param in params {
-            guard let old = existingValues[param.key] else {
-                fresh.append(param)
-                continue
-            }
-            if old != param.value {
+            if let old = storedValues[param.key], old != param.value {
                 throw KeelError.invalidParameter(
                     "Changing param values is not allowed. Param with key='\(param.key)' was already logged with value='\(old)' for run ID='\(runID)'. Attempted logging new value '\(param.value)'."
                 )
             }
         }
-        guard !fresh.isEmpty else { return }
-        let rows = fresh.map { "(\(bind: runID), \(bind: $0.key), \(bind: $0.value))" as SQLQueryString }
-        try await database.raw("INSERT INTO params (run_uuid, key, value) VALUES \(rows.joined(separator: ", "))").run()
     }
 
     static func upsertTags(runID: String, _ tags: [KeyValue], in database: any SQLDatabase) async throws {
