@@ -46,3 +46,41 @@ def test_hello_for_xgboost_and_pyfunc(xgboost_worker, counting_worker):
         {"name": "scale", "type": "double", "default": 1.0, "shape": None}
     ]
     assert hello["oip"]["outputs"] == [{"name": "total", "datatype": "FP64", "shape": [-1, 1]}]
+
+
+def test_registry_alias_uri(spawn, tmp_path):
+    """`models:/name@alias` resolves through MLFLOW_TRACKING_URI from the environment."""
+    import mlflow
+    from sklearn.linear_model import LogisticRegression
+
+    from support.gateway import worker_env
+    from support.models import iris_frame
+
+    tracking_uri = f"sqlite:///{tmp_path}/mlflow.db"
+    previous = mlflow.get_tracking_uri()
+    mlflow.set_tracking_uri(tracking_uri)
+    try:
+        client = mlflow.MlflowClient()
+        experiment = client.create_experiment("keel-worker", artifact_location=(tmp_path / "art").as_uri())
+        X, y = iris_frame()
+        with mlflow.start_run(experiment_id=experiment):
+            info = mlflow.sklearn.log_model(
+                LogisticRegression(max_iter=1000).fit(X, y), name="model",
+                input_example=X.head(2), registered_model_name="keel-iris",
+            )
+        client.set_registered_model_alias("keel-iris", "champion", info.registered_model_version)
+    finally:
+        mlflow.set_tracking_uri(previous)
+    worker = spawn("models:/keel-iris@champion", env=worker_env(MLFLOW_TRACKING_URI=tracking_uri))
+    hello = worker.first
+    assert hello["type"] == "hello", hello
+    assert hello["model_uri"] == "models:/keel-iris@champion"
+    assert hello["model_info"]["model_id"] == info.model_id
+    assert hello["model_info"]["run_id"] == info.run_id
+    (reply,) = worker.invocations([("application/json", b'{"inputs": {"sepal length (cm)": [5.1], '
+                                    b'"sepal width (cm)": [3.5], "petal length (cm)": [1.4], '
+                                    b'"petal width (cm)": [0.2]}}')])
+    assert reply.json() == {"predictions": [0]}
+    missing = spawn("models:/keel-iris@nobody", env=worker_env(MLFLOW_TRACKING_URI=tracking_uri))
+    assert missing.first["type"] == "fatal"
+    assert "nobody" in missing.first["message"]

@@ -44,7 +44,10 @@ class WorkerLoop:
                 _logger.info("gateway closed the socket (%s)", exc)
                 return protocol.EXIT_OK if exc.clean else protocol.EXIT_CONNECTION
             except FrameError as exc:
-                self._send_error(exc.frame_id, "bad_frame", str(exc))
+                try:
+                    self._send_error(exc.frame_id, "bad_frame", str(exc))
+                except OSError:
+                    return protocol.EXIT_CONNECTION
                 if not exc.recoverable:
                     return protocol.EXIT_PROTOCOL
                 continue

@@ -24,7 +24,7 @@ extension TrackingService {
             } else if start > 0 {
                 query += " LIMIT \(bind: Int64.max) OFFSET \(bind: start)"
             }
-            let rows = try await database.raw(query).all(decoding: MetricRow.self, keyDecodingStrategy: .convertFromSnakeCase)
+            let rows = try await database.raw(query).all().map(MetricRow.init(row:))
             var metrics = rows.map(\.metric)
             var next: String?
             if let maxResults, metrics.count > maxResults {

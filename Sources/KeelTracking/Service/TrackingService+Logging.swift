@@ -105,7 +105,7 @@ extension TrackingService {
         let stored = try await database.raw("""
             SELECT run_uuid AS owner, key, value FROM params
             WHERE run_uuid = \(bind: runID) AND key IN \(SQLBind.group(params.map(\.key)))
-            """).all(decoding: OwnedKeyValueRow.self)
+            """).all().map(OwnedKeyValueRow.init(row:))
         let storedValues = Dictionary(stored.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
         for param in params {
             if let old = storedValues[param.key], old != param.value {

@@ -40,7 +40,7 @@ extension TrackingService {
             if let metricPage {
                 rows = try await Self.rows(of: metricPage, limit: limit + 1, offset: offset, in: database)
             } else {
-                rows = try await database.raw(statement).all(decoding: RunRow.self, keyDecodingStrategy: .convertFromSnakeCase)
+                rows = try await database.raw(statement).all().map(RunRow.init(row:))
             }
             let next = PageToken.trim(&rows, limit: limit, offset: offset)
             return (try await RunLoader.assemble(rows, in: database), next)
@@ -52,8 +52,7 @@ extension TrackingService {
     private static func rows(
         of page: RunSearchQuery.MetricOrderedPage, limit: Int, offset: Int, in database: any SQLDatabase
     ) async throws -> [RunRow] {
-        var rows = try await database.raw(try page.withMetric(limit, offset))
-            .all(decoding: RunRow.self, keyDecodingStrategy: .convertFromSnakeCase)
+        var rows = try await database.raw(try page.withMetric(limit, offset)).all().map(RunRow.init(row:))
         guard rows.count < limit else { return rows }
         var offsetWithout = 0
         if rows.isEmpty && offset > 0 {
@@ -61,8 +60,7 @@ extension TrackingService {
             let withMetric = try await database.raw(page.countWithMetric).first(decoding: Count.self)?.count ?? 0
             offsetWithout = max(0, offset - withMetric)
         }
-        rows += try await database.raw(try page.withoutMetric(limit - rows.count, offsetWithout))
-            .all(decoding: RunRow.self, keyDecodingStrategy: .convertFromSnakeCase)
+        rows += try await database.raw(try page.withoutMetric(limit - rows.count, offsetWithout)).all().map(RunRow.init(row:))
         return rows
     }
 

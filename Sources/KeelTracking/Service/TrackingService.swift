@@ -41,7 +41,7 @@ extension TrackingService {
         try validateRunID(runID)
         guard let row = try await database.select().columns(RunRow.columns).from("runs")
             .where("run_uuid", .equal, SQLBind(runID))
-            .first(decoding: RunRow.self, keyDecodingStrategy: .convertFromSnakeCase)
+            .first().map(RunRow.init(row:))
         else {
             throw KeelError.notFound("Run with id=\(runID) not found")
         }

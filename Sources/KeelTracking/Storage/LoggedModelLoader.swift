@@ -31,7 +31,7 @@ enum LoggedModelLoader {
             let metrics = try await database.raw("""
                 SELECT run_uuid, key, value, timestamp, step, is_nan, model_id, dataset_name, dataset_digest
                 FROM metrics WHERE model_id IN \(SQLBind.group(ids)) ORDER BY key, step, timestamp
-                """).all(decoding: MetricRow.self, keyDecodingStrategy: .convertFromSnakeCase)
+                """).all().map(MetricRow.init(row:))
             let metricsByModel = Dictionary(grouping: metrics) { $0.modelId ?? "" }
             models += chunk.map { row in
                 LoggedModel(
@@ -58,7 +58,7 @@ enum LoggedModelLoader {
     private static func keyValues(_ table: String, _ ids: [String], in database: any SQLDatabase) async throws -> [String: [KeyValue]] {
         let rows = try await database.raw("""
             SELECT model_id AS owner, key, value FROM \(ident: table) WHERE model_id IN \(SQLBind.group(ids)) ORDER BY key
-            """).all(decoding: OwnedKeyValueRow.self)
+            """).all().map(OwnedKeyValueRow.init(row:))
         return Dictionary(grouping: rows, by: \.owner).mapValues { $0.map { KeyValue(key: $0.key, value: $0.value) } }
     }
 }

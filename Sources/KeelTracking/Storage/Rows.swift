@@ -1,4 +1,6 @@
 import KeelCore
+import KeelStore
+import SQLKit
 
 /// A row of `runs`, as read.
 struct RunRow: Decodable, Sendable {
@@ -15,6 +17,18 @@ struct RunRow: Decodable, Sendable {
     let endTime: Int64?
     let lifecycleStage: String
     let artifactUri: String
+
+    init(row: any SQLRow) throws {
+        runUuid = try row.string("run_uuid")
+        experimentId = try row.int64("experiment_id")
+        name = try row.string("name")
+        userId = try row.string("user_id")
+        status = try row.string("status")
+        startTime = try row.optionalInt64("start_time")
+        endTime = try row.optionalInt64("end_time")
+        lifecycleStage = try row.string("lifecycle_stage")
+        artifactUri = try row.string("artifact_uri")
+    }
 
     var info: RunInfo {
         RunInfo(
@@ -61,6 +75,12 @@ struct OwnedKeyValueRow: Decodable, Sendable {
     let owner: String
     let key: String
     let value: String
+
+    init(row: any SQLRow) throws {
+        owner = try row.string("owner")
+        key = try row.string("key")
+        value = try row.string("value")
+    }
 }
 
 /// A row of `metrics` or `latest_metrics`.
@@ -74,6 +94,18 @@ struct MetricRow: Decodable, Sendable {
     let modelId: String?
     let datasetName: String?
     let datasetDigest: String?
+
+    init(row: any SQLRow) throws {
+        runUuid = try row.string("run_uuid")
+        key = try row.string("key")
+        value = try row.optionalDouble("value")
+        timestamp = try row.int64("timestamp")
+        step = try row.int64("step")
+        isNan = try row.int64("is_nan")
+        modelId = try row.optionalString("model_id")
+        datasetName = try row.optionalString("dataset_name")
+        datasetDigest = try row.optionalString("dataset_digest")
+    }
 
     var metric: Metric {
         Metric(

@@ -11,7 +11,7 @@ enum RunLoader {
         for chunk in ids.chunked(into: chunkSize) {
             let rows = try await database.select().columns(RunRow.columns).from("runs")
                 .where("run_uuid", .in, SQLBind.group(chunk))
-                .all(decoding: RunRow.self, keyDecodingStrategy: .convertFromSnakeCase)
+                .all().map(RunRow.init(row:))
             runs += try await assembleChunk(rows, orderedBy: chunk, in: database)
         }
         return runs
@@ -57,7 +57,7 @@ enum RunLoader {
         let rows = try await database.raw("""
             SELECT run_uuid AS owner, key, value FROM \(ident: table)
             WHERE run_uuid IN \(SQLBind.group(runIDs)) ORDER BY key
-            """).all(decoding: OwnedKeyValueRow.self)
+            """).all().map(OwnedKeyValueRow.init(row:))
         return Dictionary(grouping: rows, by: \.owner).mapValues { $0.map { KeyValue(key: $0.key, value: $0.value) } }
     }
 
@@ -66,7 +66,7 @@ enum RunLoader {
             SELECT run_uuid, key, value, timestamp, step, is_nan,
                    NULL AS model_id, NULL AS dataset_name, NULL AS dataset_digest
             FROM latest_metrics WHERE run_uuid IN \(SQLBind.group(runIDs)) ORDER BY key
-            """).all(decoding: MetricRow.self, keyDecodingStrategy: .convertFromSnakeCase)
+            """).all().map(MetricRow.init(row:))
         return Dictionary(grouping: rows, by: \.runUuid).mapValues { $0.map(\.metric) }
     }
 

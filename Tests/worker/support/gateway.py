@@ -28,6 +28,10 @@ def worker_env(extra_pythonpath: str | None = None, **extra) -> dict:
     paths = [str(PYTHON_DIR)] + ([extra_pythonpath] if extra_pythonpath else [])
     env["PYTHONPATH"] = os.pathsep.join(paths)
     env["MLFLOW_DISABLE_TELEMETRY"] = "true"
+    # mlflow's "exactly one of the input fields {...}" message prints a Python
+    # set, whose order depends on the hash seed (it differs between restarts of
+    # `mlflow models serve` too). A fixed seed makes byte comparison possible.
+    env["PYTHONHASHSEED"] = "0"
     env.update(extra)
     return env
 

@@ -32,7 +32,8 @@ class ReferenceServer:
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = tempfile.NamedTemporaryFile(prefix="mlflow-serve-", suffix=".log", delete=False)
         bin_dir = Path(sys.executable).parent  # the CLI execs `uvicorn` from PATH
-        env = dict(os.environ, MLFLOW_DISABLE_TELEMETRY="true",
+        # Same hash seed as the workers: some mlflow messages print a Python set.
+        env = dict(os.environ, MLFLOW_DISABLE_TELEMETRY="true", PYTHONHASHSEED="0",
                    PATH=f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}")
         mlflow_cli = bin_dir / "mlflow"
         self.proc = subprocess.Popen(
