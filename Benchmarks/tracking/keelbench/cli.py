@@ -49,6 +49,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     sizes.add_argument("--search-repeats", type=int)
     sizes.add_argument("--history-points", type=int)
     sizes.add_argument("--history-repeats", type=int)
+    sizes.add_argument("--registry-models", type=int, metavar="N",
+                       help="registered models in the registry phase (default 1000, 200 with --quick)")
+    sizes.add_argument("--registry-repeats", type=int, help="timed calls per registry search")
+    sizes.add_argument("--skip-registry", action="store_true", help="leave out the registry phase")
     sizes.add_argument("--scale-base-runs", type=int)
     sizes.add_argument("--scale-runs", type=int)
     return p.parse_args(argv)
@@ -56,8 +60,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def _config(args: argparse.Namespace) -> config_module.Config:
     names = ["writers", "ingest_seconds", "ingest_runs_per_writer", "corpus_runs", "search_repeats",
-             "history_points", "history_repeats", "scale_base_runs", "scale_runs"]
-    return config_module.build(args.quick, **{n: getattr(args, n) for n in names})
+             "history_points", "history_repeats", "registry_models", "registry_repeats",
+             "scale_base_runs", "scale_runs"]
+    overrides = {n: getattr(args, n) for n in names}
+    if args.skip_registry:
+        overrides["registry_models"] = 0
+    return config_module.build(args.quick, **overrides)
 
 
 def _open_keel(args, settle: float) -> Server:
@@ -126,6 +134,9 @@ def _print_context(keel: dict, mlflow: dict) -> None:
         processes = (result.get("memory") or {}).get("processes_at_end") or []
         if processes:
             print(f"{result['label']}: process tree at end: {_group_processes(processes)}")
+    for result in (keel, mlflow):
+        for line in report.registry_context(result):
+            print(line)
     hits = (keel.get("search") or {}), (mlflow.get("search") or {})
     for label, search in zip(("keel", "mlflow"), hits):
         if search and not search["matches_expected"]:

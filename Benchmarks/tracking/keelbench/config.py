@@ -2,8 +2,9 @@
 
 Defaults follow the issue: 8 writers for 20 s (MLflow manages a few hundred
 runs in that time, enough to measure it; Keel should do far more), a 200-run
-search corpus searched 50 times, a 5,000-point history read 30 times, and a
-1k → 100k scaling check for Keel. ``--quick`` shrinks everything so a full
+search corpus searched 50 times, a 5,000-point history read 30 times, a
+1,000-model registry searched 30 times per query, and a 1k → 100k scaling
+check for Keel. ``--quick`` shrinks everything so a full
 two-server run fits in under a minute (figures are then only indicative).
 """
 
@@ -22,6 +23,8 @@ class Config:
     search_repeats: int = 50
     history_points: int = 5000
     history_repeats: int = 30
+    registry_models: int = 1_000  # 0 skips the registry phase
+    registry_repeats: int = 30
     scale_base_runs: int = 1_000
     scale_runs: int = 100_000
     scale_search_repeats: int = 20
@@ -30,6 +33,7 @@ class Config:
 
 
 QUICK = Config(ingest_seconds=3.0, corpus_runs=50, search_repeats=10, history_points=2000, history_repeats=5,
+               registry_models=200, registry_repeats=10,
                scale_base_runs=1_000, scale_runs=10_000, scale_search_repeats=10, settle_seconds=15.0)
 
 

@@ -72,6 +72,8 @@ def comparison_rows(keel: dict, mlflow: dict) -> list[Row]:
         rows.append(_goal_row(label, k, m, ratio, goal))
     rows.append(_hits_row(keel, mlflow))
     rows.append(_history_row(keel, mlflow))
+    if keel.get("registry") is not None or mlflow.get("registry") is not None:
+        rows += registry_rows(keel, mlflow)
     k_err, m_err = _dig(keel, "errors", "total"), _dig(mlflow, "errors", "total")
     rows.append(Row("failed requests", k_err, m_err, None, "keel = 0", k_err == 0))
     return rows
@@ -91,6 +93,62 @@ def _history_row(keel: dict, mlflow: dict) -> Row:
     ok = bool(k and k["complete"]) and bool(m and m["complete"])
     return Row("full history returned", _dig(k, "points_returned"), _dig(m, "points_returned"), None,
                "all points", ok)
+
+
+REGISTRY_SEARCHES = [  # (key in the results, row label); every p50 has the issue's >= 10x goal
+    ("models_by_name", "registry: models name LIKE p50 ms"),
+    ("models_by_tag", "registry: models by tag p50 ms"),
+    ("versions_by_name", "registry: versions by name p50 ms"),
+    ("versions_by_run", "registry: versions by run, all pages p50 ms"),
+]
+REGISTRY_GOAL = 10
+
+
+def registry_rows(keel: dict, mlflow: dict) -> list[Row]:
+    """One p50 row per registry search, then the answer identity row."""
+    rows = []
+    for key, label in REGISTRY_SEARCHES:
+        k = _dig(keel, "registry", "searches", key, "latency", "p50_ms")
+        m = _dig(mlflow, "registry", "searches", key, "latency", "p50_ms")
+        rows.append(_goal_row(label, k, m, _ratio(m, k), REGISTRY_GOAL))
+    rows.append(_registry_answers_row(keel, mlflow))
+    return rows
+
+
+def _registry_answers_row(keel: dict, mlflow: dict) -> Row:
+    """Identical normalised answers on both servers, each equal to the local answer, stable, non-empty."""
+    k, m = _dig(keel, "registry", "searches") or {}, _dig(mlflow, "registry", "searches") or {}
+
+    def correct(searches: dict) -> int:
+        return sum(1 for key, _ in REGISTRY_SEARCHES if _dig(searches, key, "matches_expected"))
+
+    def non_empty(answer) -> bool:
+        return bool(answer.get("models") if isinstance(answer, dict) else answer)
+
+    same = all(key in k and key in m and k[key]["answer"] == m[key]["answer"] for key, _ in REGISTRY_SEARCHES)
+    ok = (same and correct(k) == correct(m) == len(REGISTRY_SEARCHES)
+          and all(k[key]["stable_across_repeats"] and non_empty(k[key]["answer"]) for key, _ in REGISTRY_SEARCHES))
+    total = len(REGISTRY_SEARCHES)
+    return Row("same registry answers", f"{correct(k)}/{total} correct", f"{correct(m)}/{total} correct", None,
+               "identical", ok)
+
+
+def registry_context(result: dict) -> list[str]:
+    """Seeding figures, p95s and any wrong registry answer, for the lines above the table."""
+    registry, label = result.get("registry") or {}, result.get("label", "?")
+    lines = []
+    if seed := registry.get("seed"):
+        lines.append(f"{label}: registry seeded {seed['models']} models / {seed['versions']} versions "
+                     f"({seed['requests']} requests) in {seed['seconds']:.1f} s")
+    searches = registry.get("searches") or {}
+    if searches:
+        p95 = ", ".join(f"{key} {value['latency']['p95_ms']:.2f}" for key, value in searches.items())
+        lines.append(f"{label}: registry p95 ms: {p95}; versions-by-run pages: "
+                     f"{_dig(searches, 'versions_by_run', 'pages')}")
+    for key, value in searches.items():
+        if not value.get("matches_expected"):
+            lines.append(f"{label}: registry {key} differs from the local answer: {str(value['answer'])[:300]}")
+    return lines
 
 
 def scale_rows(scale: dict) -> list[Row]:

@@ -39,6 +39,11 @@ class Server:
     settled: bool | None = None  # did the tree go idle before the workload started?
     _process: subprocess.Popen | None = field(default=None, repr=False)
 
+    @property
+    def started_here(self) -> bool:
+        """True for a server this benchmark launched (fresh data), False for an attached one."""
+        return self._process is not None
+
     def data_size_mb(self) -> float | None:
         """On-disk size of the data directory after the workload (informational)."""
         if self.data_dir is None:

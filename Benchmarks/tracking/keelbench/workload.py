@@ -1,4 +1,4 @@
-"""The per-server workload: phases 1–3 under one memory sampler.
+"""The per-server workload: phases 1–4 under one memory sampler.
 
 Exactly the same function runs against Keel and against MLflow; only the URL
 and the PID to watch differ.
@@ -16,6 +16,7 @@ from .http_client import RequestFailed, RestClient
 from .ingest import IngestPlan, create_experiment, run_ingest
 from .log import say
 from .memory import TreeMemorySampler, tree_cpu_seconds, tree_memory
+from .registry import run_registry
 from .search import measure_search
 from .servers import Server
 
@@ -23,7 +24,7 @@ CORPUS_NAMESPACE = "corpus"
 
 
 def run_workload(server: Server, config: Config, token: str) -> dict:
-    """Ingest, search and history against ``server``; never raises on request failures."""
+    """Ingest, search, history and registry against ``server``; never raises on request failures."""
     errors = ErrorLog()
     result: dict = {"label": server.label, "url": server.url, "version": server.version,
                     "settled_before_workload": server.settled}
@@ -36,6 +37,8 @@ def run_workload(server: Server, config: Config, token: str) -> dict:
             result["ingest"] = _ingest_phase(server, config, experiments, errors)
             result["corpus"], result["search"] = _search_phase(server, config, experiments["corpus"], errors)
             result["history"] = _history_phase(server, config, experiments["history"], errors)
+            if config.registry_models > 0:
+                result["registry"] = _registry_phase(server, config, experiments["registry"], token, errors)
     result["memory"] = sampler.as_dict()
     result["data_dir_mb"] = server.data_size_mb()
     result["errors"] = errors.as_dict()
@@ -47,7 +50,7 @@ def _create_experiments(server: Server, token: str, errors: ErrorLog) -> dict[st
     admin = RestClient(server.url)
     try:
         return {phase: create_experiment(admin, f"bench-{phase}-{token}-{server.label}")
-                for phase in ("warmup", "ingest", "corpus", "history")}
+                for phase in ("warmup", "ingest", "corpus", "history", "registry")}
     except RequestFailed as failure:
         errors.record("setup", failure)
         return None
@@ -88,6 +91,16 @@ def _history_phase(server: Server, config: Config, experiment_id: str, errors: E
                        config.history_points, config.history_repeats)
     say(server.label, f"history p50: {_p50(history)}")
     return history
+
+
+def _registry_phase(server: Server, config: Config, experiment_id: str, token: str, errors: ErrorLog) -> dict | None:
+    # Fresh servers get the plain names (bench-model-0000); reused ones a per-run namespace.
+    namespace = "" if server.started_here else f"{token}-{server.label}"
+    registry = run_registry(server.url, experiment_id, config.registry_models, config.registry_repeats,
+                            config.writers, errors, lambda message: say(server.label, message), namespace)
+    searches = (registry or {}).get("searches") or {}
+    say(server.label, "registry p50: " + (", ".join(f"{k} {_p50(v)}" for k, v in searches.items()) or "failed"))
+    return registry
 
 
 def _guarded(errors: ErrorLog, phase: str, measure, *args) -> dict | None:

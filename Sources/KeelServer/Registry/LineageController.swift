@@ -30,99 +30,75 @@ struct LineageController<Context: RequestContext>: Sendable {
     }
 }
 
-/// A dataset input in lineage answers: the dataset plus the context it was used in.
-struct LineageDatasetJSON: Encodable {
-    let name: String
-    let digest: String
-    let sourceType: String
-    let source: String
-    let schema: String?
-    let profile: String?
-    let context: String?
-
-    init(_ dataset: Dataset, context: String?) {
-        name = dataset.name
-        digest = dataset.digest
-        sourceType = dataset.sourceType
-        source = dataset.source
-        schema = dataset.schema
-        profile = dataset.profile
-        self.context = context
+/// A dataset as a lineage answer shows it: the dataset plus the context it was used in.
+private func writeDataset(_ dataset: Dataset, context: String?, to json: inout JSONWriter) {
+    json.object { json in
+        json.member("name", dataset.name)
+        json.member("digest", dataset.digest)
+        json.member("source_type", dataset.sourceType)
+        json.member("source", dataset.source)
+        json.member("schema", ifPresent: dataset.schema)
+        json.member("profile", ifPresent: dataset.profile)
+        json.member("context", ifPresent: context)
     }
-
-    enum CodingKeys: String, CodingKey { case name, digest, sourceType = "source_type", source, schema, profile, context }
 }
 
 /// Answer of the model-version lineage query.
-struct ModelVersionLineageJSON: ResponseEncodable {
+struct ModelVersionLineageJSON: JSONWritableResponse {
     let lineage: ModelVersionLineage
 
     init(_ lineage: ModelVersionLineage) { self.lineage = lineage }
 
-    private struct CodeJSON: Encodable {
-        let gitCommit: String?
-        let gitRepoUrl: String?
-        let gitBranch: String?
-        let sourceName: String?
-        let sourceType: String?
-        enum CodingKeys: String, CodingKey {
-            case gitCommit = "git_commit", gitRepoUrl = "git_repo_url", gitBranch = "git_branch"
-            case sourceName = "source_name", sourceType = "source_type"
+    func write(to json: inout JSONWriter) {
+        json.object { json in
+            json.member("model_version", ModelVersionJSON(lineage.version))
+            if let model = lineage.loggedModel { json.member("logged_model", LoggedModelJSON(model)) }
+            if let run = lineage.run { json.member("run", RunJSON(run)) }
+            json.key("datasets")
+            json.array(lineage.datasets) { json, input in
+                writeDataset(input.dataset, context: input.tags.first { $0.key == "mlflow.data.context" }?.value, to: &json)
+            }
+            json.key("code")
+            json.object { json in
+                let code = lineage.code
+                json.member("git_commit", ifPresent: code.gitCommit)
+                json.member("git_repo_url", ifPresent: code.gitRepoURL)
+                json.member("git_branch", ifPresent: code.gitBranch)
+                json.member("source_name", ifPresent: code.sourceName)
+                json.member("source_type", ifPresent: code.sourceType)
+            }
+            json.key("deployments")
+            json.array(lineage.deployments) { json, deployment in
+                json.object { json in
+                    json.member("name", deployment.name)
+                    json.member("traffic_share", deployment.trafficShare)
+                    json.member("role", deployment.role)
+                }
+            }
         }
-    }
-
-    private struct DeploymentJSON: Encodable {
-        let name: String
-        let trafficShare: Double
-        let role: String
-        enum CodingKeys: String, CodingKey { case name, trafficShare = "traffic_share", role }
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case modelVersion = "model_version", loggedModel = "logged_model", run, datasets, code, deployments
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(ModelVersionJSON(lineage.version), forKey: .modelVersion)
-        try container.encodeIfPresent(lineage.loggedModel.map(LoggedModelJSON.init), forKey: .loggedModel)
-        try container.encodeIfPresent(lineage.run.map(RunJSON.init), forKey: .run)
-        try container.encode(lineage.datasets.map {
-            LineageDatasetJSON($0.dataset, context: $0.tags.first { $0.key == "mlflow.data.context" }?.value)
-        }, forKey: .datasets)
-        let code = lineage.code
-        try container.encode(CodeJSON(
-            gitCommit: code.gitCommit, gitRepoUrl: code.gitRepoURL, gitBranch: code.gitBranch,
-            sourceName: code.sourceName, sourceType: code.sourceType
-        ), forKey: .code)
-        try container.encode(lineage.deployments.map {
-            DeploymentJSON(name: $0.name, trafficShare: $0.trafficShare, role: $0.role)
-        }, forKey: .deployments)
     }
 }
 
 /// Answer of the dataset lineage query.
-struct DatasetLineageJSON: ResponseEncodable {
+struct DatasetLineageJSON: JSONWritableResponse {
     let lineage: DatasetLineage
 
     init(_ lineage: DatasetLineage) { self.lineage = lineage }
 
-    private struct RunUseJSON: Encodable {
-        let runId: String
-        let runName: String
-        let experimentId: String
-        let dataset: LineageDatasetJSON
-        enum CodingKeys: String, CodingKey { case runId = "run_id", runName = "run_name", experimentId = "experiment_id", dataset }
-    }
-
-    enum CodingKeys: String, CodingKey { case digest, runs, modelVersions = "model_versions" }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(lineage.digest, forKey: .digest)
-        try container.encode(lineage.usages.map {
-            RunUseJSON(runId: $0.runID, runName: $0.runName, experimentId: String($0.experimentID), dataset: LineageDatasetJSON($0.dataset, context: $0.context))
-        }, forKey: .runs)
-        try container.encode(lineage.modelVersions.map(ModelVersionJSON.init), forKey: .modelVersions)
+    func write(to json: inout JSONWriter) {
+        json.object { json in
+            json.member("digest", lineage.digest)
+            json.key("runs")
+            json.array(lineage.usages) { json, usage in
+                json.object { json in
+                    json.member("run_id", usage.runID)
+                    json.member("run_name", usage.runName)
+                    json.member("experiment_id", String(usage.experimentID))
+                    json.key("dataset")
+                    writeDataset(usage.dataset, context: usage.context, to: &json)
+                }
+            }
+            json.member("model_versions", lineage.modelVersions.map(ModelVersionJSON.init))
+        }
     }
 }

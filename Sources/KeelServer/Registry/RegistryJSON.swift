@@ -3,90 +3,101 @@ import KeelRegistry
 import KeelTracking
 
 /// MLflow's `ModelVersion`; versions travel as strings.
-struct ModelVersionJSON: Encodable {
+struct ModelVersionJSON: JSONWritable {
     let version: ModelVersion
 
     init(_ version: ModelVersion) { self.version = version }
 
-    enum CodingKeys: String, CodingKey {
-        case name, version, creationTimestamp = "creation_timestamp", lastUpdatedTimestamp = "last_updated_timestamp"
-        case userId = "user_id", currentStage = "current_stage", description, source, runId = "run_id", status
-        case statusMessage = "status_message", tags, runLink = "run_link", aliases, modelId = "model_id"
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(version.name, forKey: .name)
-        try container.encode(String(version.version), forKey: .version)
-        try container.encode(version.creationTimestamp, forKey: .creationTimestamp)
-        try container.encode(version.lastUpdatedTimestamp, forKey: .lastUpdatedTimestamp)
-        try container.encodeIfPresent(version.userID, forKey: .userId)
-        try container.encode(version.currentStage.rawValue, forKey: .currentStage)
-        try container.encodeIfPresent(version.description, forKey: .description)
-        try container.encode(version.source, forKey: .source)
-        try container.encodeIfPresent(version.runID, forKey: .runId)
-        try container.encode(version.status, forKey: .status)
-        try container.encodeIfPresent(version.statusMessage, forKey: .statusMessage)
-        try container.encode(version.tags, forKey: .tags)
-        try container.encodeIfPresent(version.runLink, forKey: .runLink)
-        try container.encode(version.aliases, forKey: .aliases)
-        try container.encodeIfPresent(version.modelID, forKey: .modelId)
+    func write(to json: inout JSONWriter) {
+        json.object { json in
+            json.member("name", version.name)
+            json.member("version", String(version.version))
+            json.member("creation_timestamp", version.creationTimestamp)
+            json.member("last_updated_timestamp", version.lastUpdatedTimestamp)
+            json.member("user_id", ifPresent: version.userID)
+            json.member("current_stage", version.currentStage.rawValue)
+            json.member("description", ifPresent: version.description)
+            json.member("source", version.source)
+            json.member("run_id", ifPresent: version.runID)
+            json.member("status", version.status)
+            json.member("status_message", ifPresent: version.statusMessage)
+            json.member("tags", version.tags)
+            json.member("run_link", ifPresent: version.runLink)
+            json.key("aliases")
+            json.array(version.aliases) { json, alias in json.string(alias) }
+            json.member("model_id", ifPresent: version.modelID)
+        }
     }
 }
 
 /// MLflow's `RegisteredModel`.
-struct RegisteredModelJSON: Encodable {
+struct RegisteredModelJSON: JSONWritable {
     let model: RegisteredModel
 
     init(_ model: RegisteredModel) { self.model = model }
 
-    private struct AliasJSON: Encodable {
-        let alias: String
-        let version: String
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case name, creationTimestamp = "creation_timestamp", lastUpdatedTimestamp = "last_updated_timestamp"
-        case userId = "user_id", description, latestVersions = "latest_versions", tags, aliases
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(model.name, forKey: .name)
-        try container.encode(model.creationTimestamp, forKey: .creationTimestamp)
-        try container.encode(model.lastUpdatedTimestamp, forKey: .lastUpdatedTimestamp)
-        try container.encodeIfPresent(model.userID, forKey: .userId)
-        try container.encodeIfPresent(model.description, forKey: .description)
-        try container.encode(model.latestVersions.map(ModelVersionJSON.init), forKey: .latestVersions)
-        try container.encode(model.tags, forKey: .tags)
-        try container.encode(model.aliases.map { AliasJSON(alias: $0.alias, version: String($0.version)) }, forKey: .aliases)
+    func write(to json: inout JSONWriter) {
+        json.object { json in
+            json.member("name", model.name)
+            json.member("creation_timestamp", model.creationTimestamp)
+            json.member("last_updated_timestamp", model.lastUpdatedTimestamp)
+            json.member("user_id", ifPresent: model.userID)
+            json.member("description", ifPresent: model.description)
+            json.member("latest_versions", model.latestVersions.map(ModelVersionJSON.init))
+            json.member("tags", model.tags)
+            json.key("aliases")
+            json.array(model.aliases) { json, alias in
+                json.object { json in
+                    json.member("alias", alias.alias)
+                    json.member("version", String(alias.version))
+                }
+            }
+        }
     }
 }
 
 /// Answer carrying one registered model.
-struct RegisteredModelResponse: ResponseEncodable {
+struct RegisteredModelResponse: JSONWritableResponse {
     let registeredModel: RegisteredModelJSON
-    enum CodingKeys: String, CodingKey { case registeredModel = "registered_model" }
+
+    func write(to json: inout JSONWriter) {
+        json.object { $0.member("registered_model", registeredModel) }
+    }
 }
 
 /// Answer carrying one model version.
-struct ModelVersionResponse: ResponseEncodable {
+struct ModelVersionResponse: JSONWritableResponse {
     let modelVersion: ModelVersionJSON
-    enum CodingKeys: String, CodingKey { case modelVersion = "model_version" }
+
+    func write(to json: inout JSONWriter) {
+        json.object { $0.member("model_version", modelVersion) }
+    }
 }
 
 /// Answer carrying several model versions (latest versions, search).
-struct ModelVersionsResponse: ResponseEncodable {
+struct ModelVersionsResponse: JSONWritableResponse {
     let modelVersions: [ModelVersionJSON]
     let nextPageToken: String?
-    enum CodingKeys: String, CodingKey { case modelVersions = "model_versions", nextPageToken = "next_page_token" }
+
+    func write(to json: inout JSONWriter) {
+        json.object { json in
+            json.member("model_versions", modelVersions)
+            json.member("next_page_token", ifPresent: nextPageToken)
+        }
+    }
 }
 
 /// Answer of `registered-models/search`.
-struct RegisteredModelsResponse: ResponseEncodable {
+struct RegisteredModelsResponse: JSONWritableResponse {
     let registeredModels: [RegisteredModelJSON]
     let nextPageToken: String?
-    enum CodingKeys: String, CodingKey { case registeredModels = "registered_models", nextPageToken = "next_page_token" }
+
+    func write(to json: inout JSONWriter) {
+        json.object { json in
+            json.member("registered_models", registeredModels)
+            json.member("next_page_token", ifPresent: nextPageToken)
+        }
+    }
 }
 
 /// Answer of `model-versions/get-download-uri`.

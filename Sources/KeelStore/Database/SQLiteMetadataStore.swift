@@ -47,7 +47,7 @@ public final class SQLiteMetadataStore: MetadataStore {
 
     private init(writerConnection: SQLiteConnection, readers: [SQLiteConnection], threadPool: NIOThreadPool, logger: Logger) {
         self.writerConnection = writerConnection
-        self.writer = GroupCommitWriter(database: writerConnection.sql(), beginStatement: "BEGIN IMMEDIATE")
+        self.writer = GroupCommitWriter(database: SQLiteSessionDatabase(writerConnection), beginStatement: "BEGIN IMMEDIATE")
         self.readers = ConnectionPool(readers)
         self.threadPool = threadPool
         self.logger = logger
@@ -71,7 +71,7 @@ public final class SQLiteMetadataStore: MetadataStore {
 
     private func readSnapshot<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await readers.withConnection { connection in
-            let database = connection.sql()
+            let database = SQLiteSessionDatabase(connection)
             try await database.raw("BEGIN").run()
             do {
                 let value = try await body(database)

@@ -1,4 +1,5 @@
 import KeelCore
+import KeelStore
 import SQLKit
 
 extension TrackingService {
@@ -24,7 +25,7 @@ extension TrackingService {
             } else if start > 0 {
                 query += " LIMIT \(bind: Int64.max) OFFSET \(bind: start)"
             }
-            let rows = try await database.raw(query).all().map(MetricRow.init(row:))
+            let rows = try await database.rows(query, MetricRow.types).map(MetricRow.init(values:))
             var metrics = rows.map(\.metric)
             var next: String?
             if let maxResults, metrics.count > maxResults {

@@ -1,4 +1,5 @@
 import KeelCore
+import KeelStore
 import SQLKit
 
 /// MLflow's bounds on `max_results` for searches.
@@ -40,7 +41,7 @@ extension TrackingService {
             if let metricPage {
                 rows = try await Self.rows(of: metricPage, limit: limit + 1, offset: offset, in: database)
             } else {
-                rows = try await database.raw(statement).all().map(RunRow.init(row:))
+                rows = try await database.rows(statement, RunRow.types).map(RunRow.init(values:))
             }
             let next = PageToken.trim(&rows, limit: limit, offset: offset)
             return (try await RunLoader.assemble(rows, in: database), next)
@@ -52,7 +53,7 @@ extension TrackingService {
     private static func rows(
         of page: RunSearchQuery.MetricOrderedPage, limit: Int, offset: Int, in database: any SQLDatabase
     ) async throws -> [RunRow] {
-        var rows = try await database.raw(try page.withMetric(limit, offset)).all().map(RunRow.init(row:))
+        var rows = try await database.rows(try page.withMetric(limit, offset), RunRow.types).map(RunRow.init(values:))
         guard rows.count < limit else { return rows }
         var offsetWithout = 0
         if rows.isEmpty && offset > 0 {
@@ -60,7 +61,7 @@ extension TrackingService {
             let withMetric = try await database.raw(page.countWithMetric).first(decoding: Count.self)?.count ?? 0
             offsetWithout = max(0, offset - withMetric)
         }
-        rows += try await database.raw(try page.withoutMetric(limit - rows.count, offsetWithout)).all().map(RunRow.init(row:))
+        rows += try await database.rows(try page.withoutMetric(limit - rows.count, offsetWithout), RunRow.types).map(RunRow.init(values:))
         return rows
     }
 

@@ -18,6 +18,21 @@ struct RunRow: Decodable, Sendable {
     let lifecycleStage: String
     let artifactUri: String
 
+    /// Column types in ``columns`` order, for positional reads.
+    static let types: [StoreColumnType] = [.text, .int64, .text, .text, .text, .int64, .int64, .text, .text]
+
+    init(values: [StoreValue]) {
+        runUuid = values[0].text ?? ""
+        experimentId = values[1].int64 ?? 0
+        name = values[2].text ?? ""
+        userId = values[3].text ?? ""
+        status = values[4].text ?? ""
+        startTime = values[5].int64
+        endTime = values[6].int64
+        lifecycleStage = values[7].text ?? ""
+        artifactUri = values[8].text ?? ""
+    }
+
     init(row: any SQLRow) throws {
         runUuid = try row.string("run_uuid")
         experimentId = try row.int64("experiment_id")
@@ -76,6 +91,15 @@ struct OwnedKeyValueRow: Decodable, Sendable {
     let key: String
     let value: String
 
+    /// Column types of `SELECT owner, key, value`, for positional reads.
+    static let types: [StoreColumnType] = [.text, .text, .text]
+
+    init(values: [StoreValue]) {
+        owner = values[0].text ?? ""
+        key = values[1].text ?? ""
+        value = values[2].text ?? ""
+    }
+
     init(row: any SQLRow) throws {
         owner = try row.string("owner")
         key = try row.string("key")
@@ -94,6 +118,22 @@ struct MetricRow: Decodable, Sendable {
     let modelId: String?
     let datasetName: String?
     let datasetDigest: String?
+
+    /// Column types of `SELECT run_uuid, key, value, timestamp, step, is_nan, model_id,
+    /// dataset_name, dataset_digest`, for positional reads.
+    static let types: [StoreColumnType] = [.text, .text, .double, .int64, .int64, .int64, .text, .text, .text]
+
+    init(values: [StoreValue]) {
+        runUuid = values[0].text ?? ""
+        key = values[1].text ?? ""
+        value = values[2].double
+        timestamp = values[3].int64 ?? 0
+        step = values[4].int64 ?? 0
+        isNan = values[5].int64 ?? 0
+        modelId = values[6].text
+        datasetName = values[7].text
+        datasetDigest = values[8].text
+    }
 
     init(row: any SQLRow) throws {
         runUuid = try row.string("run_uuid")

@@ -1,4 +1,5 @@
 import KeelCore
+import KeelStore
 import SQLKit
 
 /// Loads whole runs (info, params, tags, latest metrics, inputs, outputs) in a fixed number
@@ -9,9 +10,9 @@ enum RunLoader {
         var runs: [Run] = []
         runs.reserveCapacity(ids.count)
         for chunk in ids.chunked(into: chunkSize) {
-            let rows = try await database.select().columns(RunRow.columns).from("runs")
-                .where("run_uuid", .in, SQLBind.group(chunk))
-                .all().map(RunRow.init(row:))
+            let rows = try await database.rows("""
+                SELECT \(unsafeRaw: RunRow.columns.joined(separator: ", ")) FROM runs WHERE run_uuid IN \(SQLBind.group(chunk))
+                """, RunRow.types).map(RunRow.init(values:))
             runs += try await assembleChunk(rows, orderedBy: chunk, in: database)
         }
         return runs
@@ -54,19 +55,19 @@ enum RunLoader {
     }
 
     private static func keyValues(table: String, runIDs: [String], in database: any SQLDatabase) async throws -> [String: [KeyValue]] {
-        let rows = try await database.raw("""
+        let rows = try await database.rows("""
             SELECT run_uuid AS owner, key, value FROM \(ident: table)
             WHERE run_uuid IN \(SQLBind.group(runIDs)) ORDER BY key
-            """).all().map(OwnedKeyValueRow.init(row:))
+            """, OwnedKeyValueRow.types).map(OwnedKeyValueRow.init(values:))
         return Dictionary(grouping: rows, by: \.owner).mapValues { $0.map { KeyValue(key: $0.key, value: $0.value) } }
     }
 
     private static func latestMetrics(runIDs: [String], in database: any SQLDatabase) async throws -> [String: [Metric]] {
-        let rows = try await database.raw("""
+        let rows = try await database.rows("""
             SELECT run_uuid, key, value, timestamp, step, is_nan,
                    NULL AS model_id, NULL AS dataset_name, NULL AS dataset_digest
             FROM latest_metrics WHERE run_uuid IN \(SQLBind.group(runIDs)) ORDER BY key
-            """).all().map(MetricRow.init(row:))
+            """, MetricRow.types).map(MetricRow.init(values:))
         return Dictionary(grouping: rows, by: \.runUuid).mapValues { $0.map(\.metric) }
     }
 

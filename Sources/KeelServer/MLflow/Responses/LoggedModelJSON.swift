@@ -2,60 +2,54 @@ import Hummingbird
 import KeelTracking
 
 /// MLflow's `LoggedModel`: `{info, data}`.
-struct LoggedModelJSON: Encodable {
+struct LoggedModelJSON: JSONWritable {
     let model: LoggedModel
 
     init(_ model: LoggedModel) { self.model = model }
 
-    private struct InfoJSON: Encodable {
-        let model: LoggedModel
-        enum CodingKeys: String, CodingKey {
-            case modelId = "model_id", experimentId = "experiment_id", name
-            case creationTimestampMs = "creation_timestamp_ms", lastUpdatedTimestampMs = "last_updated_timestamp_ms"
-            case artifactUri = "artifact_uri", status, modelType = "model_type", sourceRunId = "source_run_id"
-            case statusMessage = "status_message", tags
+    func write(to json: inout JSONWriter) {
+        json.object { json in
+            json.key("info")
+            json.object { json in
+                json.member("model_id", model.modelID)
+                json.member("experiment_id", String(model.experimentID))
+                json.member("name", model.name)
+                json.member("creation_timestamp_ms", model.creationTimestamp)
+                json.member("last_updated_timestamp_ms", model.lastUpdatedTimestamp)
+                json.member("artifact_uri", model.artifactLocation)
+                json.member("status", model.status.rawValue)
+                json.member("model_type", ifPresent: model.modelType)
+                json.member("source_run_id", ifPresent: model.sourceRunID)
+                json.member("status_message", ifPresent: model.statusMessage)
+                json.member("tags", model.tags)
+            }
+            json.key("data")
+            json.object { json in
+                json.member("params", model.params)
+                json.member("metrics", model.metrics.map { MetricJSON($0.metric, runID: $0.runID) })
+            }
         }
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(model.modelID, forKey: .modelId)
-            try container.encode(String(model.experimentID), forKey: .experimentId)
-            try container.encode(model.name, forKey: .name)
-            try container.encode(model.creationTimestamp, forKey: .creationTimestampMs)
-            try container.encode(model.lastUpdatedTimestamp, forKey: .lastUpdatedTimestampMs)
-            try container.encode(model.artifactLocation, forKey: .artifactUri)
-            try container.encode(model.status.rawValue, forKey: .status)
-            try container.encodeIfPresent(model.modelType, forKey: .modelType)
-            try container.encodeIfPresent(model.sourceRunID, forKey: .sourceRunId)
-            try container.encodeIfPresent(model.statusMessage, forKey: .statusMessage)
-            try container.encode(model.tags, forKey: .tags)
-        }
-    }
-
-    private struct DataJSON: Encodable {
-        let params: [KeyValue]
-        let metrics: [MetricJSON]
-    }
-
-    enum CodingKeys: String, CodingKey { case info, data }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(InfoJSON(model: model), forKey: .info)
-        try container.encode(DataJSON(
-            params: model.params,
-            metrics: model.metrics.map { MetricJSON($0.metric, runID: $0.runID) }
-        ), forKey: .data)
     }
 }
 
 /// Answer carrying one logged model.
-struct LoggedModelResponse: ResponseEncodable {
+struct LoggedModelResponse: JSONWritableResponse {
     let model: LoggedModelJSON
+
+    func write(to json: inout JSONWriter) {
+        json.object { $0.member("model", model) }
+    }
 }
 
 /// Answer of `logged-models/search`.
-struct SearchLoggedModelsResponse: ResponseEncodable {
+struct SearchLoggedModelsResponse: JSONWritableResponse {
     let models: [LoggedModelJSON]
     let nextPageToken: String?
-    enum CodingKeys: String, CodingKey { case models, nextPageToken = "next_page_token" }
+
+    func write(to json: inout JSONWriter) {
+        json.object { json in
+            json.member("models", models)
+            json.member("next_page_token", ifPresent: nextPageToken)
+        }
+    }
 }

@@ -31,34 +31,29 @@ struct ExperimentJSON: Encodable {
 }
 
 /// MLflow's `RunInfo`; the id goes out twice, as `run_id` and the legacy `run_uuid`.
-struct RunInfoJSON: Encodable {
+struct RunInfoJSON: JSONWritable {
     let info: RunInfo
 
     init(_ info: RunInfo) { self.info = info }
 
-    enum CodingKeys: String, CodingKey {
-        case runId = "run_id", runUuid = "run_uuid", experimentId = "experiment_id", runName = "run_name"
-        case userId = "user_id", status, startTime = "start_time", endTime = "end_time"
-        case artifactUri = "artifact_uri", lifecycleStage = "lifecycle_stage"
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(info.runID, forKey: .runId)
-        try container.encode(info.runID, forKey: .runUuid)
-        try container.encode(String(info.experimentID), forKey: .experimentId)
-        try container.encode(info.runName, forKey: .runName)
-        try container.encode(info.userID, forKey: .userId)
-        try container.encode(info.status.rawValue, forKey: .status)
-        try container.encodeIfPresent(info.startTime, forKey: .startTime)
-        try container.encodeIfPresent(info.endTime, forKey: .endTime)
-        try container.encode(info.artifactURI, forKey: .artifactUri)
-        try container.encode(info.lifecycleStage.rawValue, forKey: .lifecycleStage)
+    func write(to json: inout JSONWriter) {
+        json.object { json in
+            json.member("run_id", info.runID)
+            json.member("run_uuid", info.runID)
+            json.member("experiment_id", String(info.experimentID))
+            json.member("run_name", info.runName)
+            json.member("user_id", info.userID)
+            json.member("status", info.status.rawValue)
+            json.member("start_time", ifPresent: info.startTime)
+            json.member("end_time", ifPresent: info.endTime)
+            json.member("artifact_uri", info.artifactURI)
+            json.member("lifecycle_stage", info.lifecycleStage.rawValue)
+        }
     }
 }
 
 /// MLflow's `Metric`.
-struct MetricJSON: Encodable {
+struct MetricJSON: JSONWritable {
     let metric: Metric
     var runID: String?
 
@@ -67,89 +62,77 @@ struct MetricJSON: Encodable {
         self.runID = runID
     }
 
-    enum CodingKeys: String, CodingKey {
-        case key, value, timestamp, step, modelId = "model_id", datasetName = "dataset_name"
-        case datasetDigest = "dataset_digest", runId = "run_id"
+    func write(to json: inout JSONWriter) {
+        json.object { json in
+            json.member("key", metric.key)
+            json.member("value", metric.value)
+            json.member("timestamp", metric.timestamp)
+            json.member("step", metric.step)
+            json.member("model_id", ifPresent: metric.modelID)
+            json.member("dataset_name", ifPresent: metric.datasetName)
+            json.member("dataset_digest", ifPresent: metric.datasetDigest)
+            json.member("run_id", ifPresent: runID)
+        }
     }
+}
 
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(metric.key, forKey: .key)
-        try container.encode(metric.value, forKey: .value)
-        try container.encode(metric.timestamp, forKey: .timestamp)
-        try container.encode(metric.step, forKey: .step)
-        try container.encodeIfPresent(metric.modelID, forKey: .modelId)
-        try container.encodeIfPresent(metric.datasetName, forKey: .datasetName)
-        try container.encodeIfPresent(metric.datasetDigest, forKey: .datasetDigest)
-        try container.encodeIfPresent(runID, forKey: .runId)
+extension KeyValue: JSONWritable {
+    func write(to json: inout JSONWriter) {
+        json.object { json in
+            json.member("key", key)
+            json.member("value", value)
+        }
     }
 }
 
 /// MLflow's `Run`: info, data, inputs and outputs.
-struct RunJSON: Encodable {
+struct RunJSON: JSONWritable {
     let run: Run
 
     init(_ run: Run) { self.run = run }
 
-    private struct DataJSON: Encodable {
-        let metrics: [MetricJSON]
-        let params: [KeyValue]
-        let tags: [KeyValue]
-    }
-
-    private struct DatasetJSON: Encodable {
-        let dataset: Dataset
-        enum CodingKeys: String, CodingKey { case name, digest, sourceType = "source_type", source, schema, profile }
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(dataset.name, forKey: .name)
-            try container.encode(dataset.digest, forKey: .digest)
-            try container.encode(dataset.sourceType, forKey: .sourceType)
-            try container.encode(dataset.source, forKey: .source)
-            try container.encodeIfPresent(dataset.schema, forKey: .schema)
-            try container.encodeIfPresent(dataset.profile, forKey: .profile)
+    func write(to json: inout JSONWriter) {
+        json.object { json in
+            json.member("info", RunInfoJSON(run.info))
+            json.key("data")
+            json.object { json in
+                json.member("metrics", run.metrics.map { MetricJSON($0) })
+                json.member("params", run.params)
+                json.member("tags", run.tags)
+            }
+            json.key("inputs")
+            json.object { json in
+                json.key("dataset_inputs")
+                json.array(run.inputs.datasetInputs) { json, input in
+                    json.object { json in
+                        json.member("tags", input.tags)
+                        json.key("dataset")
+                        json.object { json in
+                            let dataset = input.dataset
+                            json.member("name", dataset.name)
+                            json.member("digest", dataset.digest)
+                            json.member("source_type", dataset.sourceType)
+                            json.member("source", dataset.source)
+                            json.member("schema", ifPresent: dataset.schema)
+                            json.member("profile", ifPresent: dataset.profile)
+                        }
+                    }
+                }
+                json.key("model_inputs")
+                json.array(run.inputs.modelInputs) { json, modelID in
+                    json.object { $0.member("model_id", modelID) }
+                }
+            }
+            json.key("outputs")
+            json.object { json in
+                json.key("model_outputs")
+                json.array(run.outputs.modelOutputs) { json, output in
+                    json.object { json in
+                        json.member("model_id", output.modelID)
+                        json.member("step", output.step)
+                    }
+                }
+            }
         }
-    }
-
-    private struct DatasetInputJSON: Encodable {
-        let tags: [KeyValue]
-        let dataset: DatasetJSON
-    }
-
-    private struct ModelInputJSON: Encodable {
-        let modelId: String
-        enum CodingKeys: String, CodingKey { case modelId = "model_id" }
-    }
-
-    private struct ModelOutputJSON: Encodable {
-        let modelId: String
-        let step: Int64
-        enum CodingKeys: String, CodingKey { case modelId = "model_id", step }
-    }
-
-    private struct InputsJSON: Encodable {
-        let datasetInputs: [DatasetInputJSON]
-        let modelInputs: [ModelInputJSON]
-        enum CodingKeys: String, CodingKey { case datasetInputs = "dataset_inputs", modelInputs = "model_inputs" }
-    }
-
-    private struct OutputsJSON: Encodable {
-        let modelOutputs: [ModelOutputJSON]
-        enum CodingKeys: String, CodingKey { case modelOutputs = "model_outputs" }
-    }
-
-    enum CodingKeys: String, CodingKey { case info, data, inputs, outputs }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(RunInfoJSON(run.info), forKey: .info)
-        try container.encode(DataJSON(metrics: run.metrics.map { MetricJSON($0) }, params: run.params, tags: run.tags), forKey: .data)
-        try container.encode(InputsJSON(
-            datasetInputs: run.inputs.datasetInputs.map { DatasetInputJSON(tags: $0.tags, dataset: DatasetJSON(dataset: $0.dataset)) },
-            modelInputs: run.inputs.modelInputs.map { ModelInputJSON(modelId: $0) }
-        ), forKey: .inputs)
-        try container.encode(OutputsJSON(
-            modelOutputs: run.outputs.modelOutputs.map { ModelOutputJSON(modelId: $0.modelID, step: $0.step) }
-        ), forKey: .outputs)
     }
 }

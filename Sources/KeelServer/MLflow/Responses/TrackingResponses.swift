@@ -23,26 +23,45 @@ struct SearchExperimentsResponse: ResponseEncodable {
 }
 
 /// Answer of `runs/create` and `runs/get`.
-struct RunResponse: ResponseEncodable {
+struct RunResponse: JSONWritableResponse {
     let run: RunJSON
+
+    func write(to json: inout JSONWriter) {
+        json.object { $0.member("run", run) }
+    }
 }
 
 /// Answer of `runs/update`.
-struct UpdateRunResponse: ResponseEncodable {
+struct UpdateRunResponse: JSONWritableResponse {
     let runInfo: RunInfoJSON
-    enum CodingKeys: String, CodingKey { case runInfo = "run_info" }
+
+    func write(to json: inout JSONWriter) {
+        json.object { $0.member("run_info", runInfo) }
+    }
 }
 
 /// Answer of `runs/search`.
-struct SearchRunsResponse: ResponseEncodable {
+struct SearchRunsResponse: JSONWritableResponse {
     let runs: [RunJSON]
     let nextPageToken: String?
-    enum CodingKeys: String, CodingKey { case runs, nextPageToken = "next_page_token" }
+
+    func write(to json: inout JSONWriter) {
+        json.object { json in
+            json.member("runs", runs)
+            json.member("next_page_token", ifPresent: nextPageToken)
+        }
+    }
 }
 
 /// Answer of `metrics/get-history`.
-struct MetricHistoryResponse: ResponseEncodable {
+struct MetricHistoryResponse: JSONWritableResponse {
     let metrics: [MetricJSON]
     let nextPageToken: String?
-    enum CodingKeys: String, CodingKey { case metrics, nextPageToken = "next_page_token" }
+
+    func write(to json: inout JSONWriter) {
+        json.object { json in
+            json.member("metrics", metrics)
+            json.member("next_page_token", ifPresent: nextPageToken)
+        }
+    }
 }
