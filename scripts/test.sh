@@ -7,6 +7,8 @@
 #   4. swift test   unit and store tests, with KEEL_TEST_POSTGRES_URL set
 #   5. e2e          the official mlflow client against `keel server`,
 #                   once on SQLite and once on PostgreSQL
+#   6. worker       the Python model worker for serving, checked against
+#                   `mlflow models serve`
 #
 # Every step runs even when an earlier one fails (unless it cannot: no binary,
 # no venv); the summary lists what failed and the exit status is non-zero.
@@ -103,7 +105,19 @@ run_e2e() {
     record "e2e $backend" $?
 }
 
+run_worker_tests() {
+    section "model worker (python/keel_worker against mlflow models serve)"
+    if [[ ! -x "$VENV/bin/python" ]]; then
+        echo "no Python venv at $VENV"
+        record "worker" 1
+        return
+    fi
+    "$VENV/bin/python" -m pytest Tests/worker -p no:cacheprovider -q
+    record "worker" $?
+}
+
 run_e2e sqlite
 run_e2e postgres
+run_worker_tests
 
 finish
