@@ -1,4 +1,5 @@
 import KeelCore
+import KeelStore
 import KeelTracking
 import SQLKit
 
@@ -17,7 +18,7 @@ extension RegistryService {
             limit: limit + 1, offset: offset
         )
         return try await store.read { database in
-            var rows = try await database.raw(statement).all(decoding: RegisteredModelRow.self, keyDecodingStrategy: .convertFromSnakeCase)
+            var rows = try await database.rows(statement, RegisteredModelRow.types).map(RegisteredModelRow.init(values:))
             let next = PageToken.trim(&rows, limit: limit, offset: offset)
             return (try await RegistryLoader.models(rows, in: database), next)
         }
@@ -37,7 +38,7 @@ extension RegistryService {
             limit: limit + 1, offset: offset
         )
         return try await store.read { database in
-            var rows = try await database.raw(statement).all(decoding: ModelVersionRow.self, keyDecodingStrategy: .convertFromSnakeCase)
+            var rows = try await database.rows(statement, ModelVersionRow.types).map(ModelVersionRow.init(values:))
             let next = PageToken.trim(&rows, limit: limit, offset: offset)
             return (try await RegistryLoader.versions(rows, in: database), next)
         }

@@ -1,4 +1,5 @@
 import KeelCore
+import KeelStore
 import KeelTracking
 import SQLKit
 
@@ -13,13 +14,13 @@ enum RegistryLoader {
         var tags: [String: [KeyValue]] = [:]
         var aliases: [String: [String]] = [:]
         for chunk in names.chunked(into: 500) {
-            let tagRows = try await database.raw("""
+            let tagRows = try await database.rows("""
                 SELECT name, version, key, value FROM model_version_tags WHERE name IN \(SQLBind.group(chunk)) ORDER BY key
-                """).all(decoding: RegistryTagRow.self)
+                """, RegistryTagRow.types).map(RegistryTagRow.init(values:))
             for row in tagRows { tags["\(row.name)\u{0}\(row.version ?? 0)", default: []].append(KeyValue(key: row.key, value: row.value)) }
-            let aliasRows = try await database.raw("""
+            let aliasRows = try await database.rows("""
                 SELECT name, alias, version FROM registered_model_aliases WHERE name IN \(SQLBind.group(chunk)) ORDER BY alias
-                """).all(decoding: AliasRow.self)
+                """, AliasRow.types).map(AliasRow.init(values:))
             for row in aliasRows { aliases["\(row.name)\u{0}\(row.version)", default: []].append(row.alias) }
         }
         return rows.map { row in
@@ -34,23 +35,23 @@ enum RegistryLoader {
         var aliases: [String: [ModelAlias]] = [:]
         var latest: [String: [ModelVersion]] = [:]
         for chunk in rows.map(\.name).chunked(into: 500) {
-            let tagRows = try await database.raw("""
+            let tagRows = try await database.rows("""
                 SELECT name, NULL AS version, key, value FROM registered_model_tags WHERE name IN \(SQLBind.group(chunk)) ORDER BY key
-                """).all(decoding: RegistryTagRow.self)
+                """, RegistryTagRow.types).map(RegistryTagRow.init(values:))
             for row in tagRows { tags[row.name, default: []].append(KeyValue(key: row.key, value: row.value)) }
-            let aliasRows = try await database.raw("""
+            let aliasRows = try await database.rows("""
                 SELECT name, alias, version FROM registered_model_aliases WHERE name IN \(SQLBind.group(chunk)) ORDER BY alias
-                """).all(decoding: AliasRow.self)
+                """, AliasRow.types).map(AliasRow.init(values:))
             for row in aliasRows { aliases[row.name, default: []].append(ModelAlias(alias: row.alias, version: row.version)) }
             // The newest version per (model, stage): MLflow's `latest_versions`.
-            let latestRows = try await database.raw("""
+            let latestRows = try await database.rows("""
                 SELECT \(unsafeRaw: ModelVersionRow.columns.map { "mv." + $0 }.joined(separator: ", "))
                 FROM model_versions mv
                 WHERE mv.name IN \(SQLBind.group(chunk)) AND mv.current_stage <> \(bind: deletedStage)
                   AND mv.version = (SELECT MAX(v2.version) FROM model_versions v2
                                     WHERE v2.name = mv.name AND v2.current_stage = mv.current_stage)
                 ORDER BY mv.version
-                """).all(decoding: ModelVersionRow.self, keyDecodingStrategy: .convertFromSnakeCase)
+                """, ModelVersionRow.types).map(ModelVersionRow.init(values:))
             for version in try await versions(latestRows, in: database) { latest[version.name, default: []].append(version) }
         }
         return rows.map { row in

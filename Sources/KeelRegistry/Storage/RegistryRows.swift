@@ -1,3 +1,4 @@
+import KeelStore
 import KeelTracking
 
 /// A row of `registered_models`.
@@ -8,6 +9,17 @@ struct RegisteredModelRow: Decodable, Sendable {
     let lastUpdatedTimestamp: Int64
     let description: String?
     let userId: String?
+
+    /// Column types in ``columns`` order, for positional reads.
+    static let types: [StoreColumnType] = [.text, .int64, .int64, .text, .text]
+
+    init(values: [StoreValue]) {
+        name = values[0].text ?? ""
+        creationTimestamp = values[1].int64 ?? 0
+        lastUpdatedTimestamp = values[2].int64 ?? 0
+        description = values[3].text
+        userId = values[4].text
+    }
 }
 
 /// A row of `model_versions`.
@@ -31,6 +43,28 @@ struct ModelVersionRow: Decodable, Sendable {
     let status: String
     let statusMessage: String?
 
+    /// Column types in ``columns`` order, for positional reads.
+    static let types: [StoreColumnType] = [
+        .text, .int64, .int64, .int64, .text, .text, .text, .text, .text, .text, .text, .text, .text, .text,
+    ]
+
+    init(values: [StoreValue]) {
+        name = values[0].text ?? ""
+        version = values[1].int64 ?? 0
+        creationTimestamp = values[2].int64 ?? 0
+        lastUpdatedTimestamp = values[3].int64 ?? 0
+        description = values[4].text
+        userId = values[5].text
+        currentStage = values[6].text ?? ""
+        source = values[7].text ?? ""
+        storageLocation = values[8].text ?? ""
+        runId = values[9].text
+        runLink = values[10].text
+        modelId = values[11].text
+        status = values[12].text ?? ""
+        statusMessage = values[13].text
+    }
+
     func version(tags: [KeyValue], aliases: [String]) -> ModelVersion {
         ModelVersion(
             name: name, version: version, creationTimestamp: creationTimestamp, lastUpdatedTimestamp: lastUpdatedTimestamp,
@@ -47,6 +81,16 @@ struct RegistryTagRow: Decodable, Sendable {
     let version: Int64?
     let key: String
     let value: String
+
+    /// Column types of `SELECT name, version, key, value`.
+    static let types: [StoreColumnType] = [.text, .int64, .text, .text]
+
+    init(values: [StoreValue]) {
+        name = values[0].text ?? ""
+        version = values[1].int64
+        key = values[2].text ?? ""
+        value = values[3].text ?? ""
+    }
 }
 
 /// A row of `registered_model_aliases`.
@@ -54,4 +98,13 @@ struct AliasRow: Decodable, Sendable {
     let name: String
     let alias: String
     let version: Int64
+
+    /// Column types of `SELECT name, alias, version`.
+    static let types: [StoreColumnType] = [.text, .text, .int64]
+
+    init(values: [StoreValue]) {
+        name = values[0].text ?? ""
+        alias = values[1].text ?? ""
+        version = values[2].int64 ?? 0
+    }
 }
