@@ -38,6 +38,27 @@ struct SearchFuzzRandom: RandomNumberGenerator {
     }
 }
 
+/// `count` filters made by cutting, inserting and truncating characters of `seeds`,
+/// deterministic for a given `seed`: the parser must parse or refuse each, never crash.
+func mutatedFilters(_ seeds: [String], seed: UInt64, count: Int) -> [String] {
+    let scalars = Array("'\"`(),. =\\-_a9é".unicodeScalars)
+    var rng = SearchFuzzRandom(state: seed)
+    return (0..<count).map { _ in
+        var text = Array((seeds.randomElement(using: &rng) ?? "").unicodeScalars)
+        for _ in 0..<Int.random(in: 1...4, using: &rng) where !text.isEmpty {
+            let index = Int.random(in: 0..<text.count, using: &rng)
+            switch Int.random(in: 0..<3, using: &rng) {
+            case 0: text.remove(at: index)
+            case 1: text.insert(scalars.randomElement(using: &rng) ?? "x", at: index)
+            default: text.removeSubrange(index...)
+            }
+        }
+        var view = String.UnicodeScalarView()
+        view.append(contentsOf: text)
+        return String(view)
+    }
+}
+
 private func runs(_ text: String) throws -> [SearchClause] {
     try SearchFilter.parseRuns(text).clauses
 }

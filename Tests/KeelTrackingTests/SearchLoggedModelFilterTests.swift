@@ -161,21 +161,7 @@ private func clause(
             "metrics.acc > 0.9 AND params.`my key` = 0.01 AND tags.t IN ('a', \"b\")",
             "attributes.name ILIKE 'a%' AND creation_time > 5 AND status != 'FAILED'",
         ]
-        let scalars = Array("'\"`(),. =\\-_a9é".unicodeScalars)
-        var rng = SearchFuzzRandom(state: 7)
-        for _ in 0..<5_000 {
-            var text = Array((seeds.randomElement(using: &rng) ?? "").unicodeScalars)
-            for _ in 0..<Int.random(in: 1...4, using: &rng) where !text.isEmpty {
-                let index = Int.random(in: 0..<text.count, using: &rng)
-                switch Int.random(in: 0..<3, using: &rng) {
-                case 0: text.remove(at: index)
-                case 1: text.insert(scalars.randomElement(using: &rng) ?? "x", at: index)
-                default: text.removeSubrange(index...)
-                }
-            }
-            var view = String.UnicodeScalarView()
-            view.append(contentsOf: text)
-            let filter = String(view)
+        for filter in mutatedFilters(seeds, seed: 7, count: 5_000) {
             expectParsesOrRejectsCleanly { try SearchFilter.parseLoggedModels(filter) }
             if let parsed = try? SearchFilter.parseLoggedModels(filter) {
                 for clause in parsed.clauses {

@@ -180,21 +180,7 @@ private func expectRejected<T>(
             "name IN ('a', \"b\") AND tags.`mlflow.prompt.is_prompt` != 'true' AND tag.t LIKE 'x%'",
             "attribute.run_id = 'r' AND version_number >= '3' AND source_path ILIKE 's3%' AND tags.k = 'v'",
         ]
-        let scalars = Array("'\"`(),. =\\-_a9é".unicodeScalars)
-        var rng = SearchFuzzRandom(state: 11)
-        for _ in 0..<3_000 {
-            var text = Array((seeds.randomElement(using: &rng) ?? "").unicodeScalars)
-            for _ in 0..<Int.random(in: 1...4, using: &rng) where !text.isEmpty {
-                let index = Int.random(in: 0..<text.count, using: &rng)
-                switch Int.random(in: 0..<3, using: &rng) {
-                case 0: text.remove(at: index)
-                case 1: text.insert(scalars.randomElement(using: &rng) ?? "x", at: index)
-                default: text.removeSubrange(index...)
-                }
-            }
-            var view = String.UnicodeScalarView()
-            view.append(contentsOf: text)
-            let filter = String(view)
+        for filter in mutatedFilters(seeds, seed: 11, count: 3_000) {
             for parse in [SearchFilter.parseRegisteredModels, SearchFilter.parseModelVersions] {
                 expectParsesOrRejectsCleanly { try parse(filter) }
                 for clause in (try? parse(filter))?.clauses ?? [] {

@@ -58,9 +58,7 @@ struct SearchLoggedModelsRequest: Decodable {
 
     init(from decoder: any Decoder) throws {
         let fields = try decoder.container(keyedBy: AnyCodingKey.self)
-        experimentIDs = try fields.flexibleStrings(.init("experiment_ids")).map { text throws(KeelError) in
-            try TrackingService.experimentID(text)
-        }
+        experimentIDs = try fields.experimentIDs(.init("experiment_ids"))
         filter = try fields.flexibleString(.init("filter"))
         datasets = try fields.objects(.init("datasets")) { dataset in
             LoggedModelDatasetFilter(

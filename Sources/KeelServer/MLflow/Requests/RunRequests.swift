@@ -8,6 +8,11 @@ extension KeyedDecodingContainer where Key == AnyCodingKey {
         if let id = try flexibleString(.init("run_uuid")), !id.isEmpty { return id }
         throw Self.missing(.init("run_id"))
     }
+
+    /// A list of experiment ids, each a decimal string on the wire.
+    func experimentIDs(_ key: Key) throws -> [Int64] {
+        try flexibleStrings(key).map { text throws(KeelError) in try TrackingService.experimentID(text) }
+    }
 }
 
 /// Body of `runs/create`.
@@ -65,9 +70,7 @@ struct SearchRunsRequest: Decodable {
 
     init(from decoder: any Decoder) throws {
         let fields = try decoder.container(keyedBy: AnyCodingKey.self)
-        experimentIDs = try fields.flexibleStrings(.init("experiment_ids")).map { text throws(KeelError) in
-            try TrackingService.experimentID(text)
-        }
+        experimentIDs = try fields.experimentIDs(.init("experiment_ids"))
         filter = try fields.flexibleString(.init("filter"))
         viewType = try fields.viewType(.init("run_view_type"))
         maxResults = try fields.flexibleInt(.init("max_results"))
