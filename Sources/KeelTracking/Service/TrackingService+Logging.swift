@@ -1,4 +1,5 @@
 import KeelCore
+import KeelStore
 import SQLKit
 
 extension TrackingService {
@@ -102,10 +103,10 @@ extension TrackingService {
             INSERT INTO params (run_uuid, key, value) VALUES \(rows.joined(separator: ", "))
             ON CONFLICT (run_uuid, key) DO NOTHING
             """).run()
-        let stored = try await database.raw("""
+        let stored = try await database.rows("""
             SELECT run_uuid AS owner, key, value FROM params
             WHERE run_uuid = \(bind: runID) AND key IN \(SQLBind.group(params.map(\.key)))
-            """).all().map(OwnedKeyValueRow.init(row:))
+            """, OwnedKeyValueRow.types).map(OwnedKeyValueRow.init(values:))
         let storedValues = Dictionary(stored.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
         for param in params {
             if let old = storedValues[param.key], old != param.value {

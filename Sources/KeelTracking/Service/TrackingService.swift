@@ -39,9 +39,9 @@ extension TrackingService {
     /// The run's row, or RESOURCE_DOES_NOT_EXIST.
     static func requireRun(_ runID: String, in database: any SQLDatabase) async throws -> RunRow {
         try validateRunID(runID)
-        guard let row = try await database.select().columns(RunRow.columns).from("runs")
-            .where("run_uuid", .equal, SQLBind(runID))
-            .first().map(RunRow.init(row:))
+        guard let row = try await database.rows("""
+            SELECT \(unsafeRaw: RunRow.columns.joined(separator: ", ")) FROM runs WHERE run_uuid = \(bind: runID)
+            """, RunRow.types).first.map(RunRow.init(values:))
         else {
             throw KeelError.notFound("Run with id=\(runID) not found")
         }

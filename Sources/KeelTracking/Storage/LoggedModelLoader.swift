@@ -1,4 +1,5 @@
 import KeelCore
+import KeelStore
 import SQLKit
 
 /// A row of `logged_models`.
@@ -28,10 +29,10 @@ enum LoggedModelLoader {
             let ids = chunk.map(\.modelId)
             let tags = try await keyValues("logged_model_tags", ids, in: database)
             let params = try await keyValues("logged_model_params", ids, in: database)
-            let metrics = try await database.raw("""
+            let metrics = try await database.rows("""
                 SELECT run_uuid, key, value, timestamp, step, is_nan, model_id, dataset_name, dataset_digest
                 FROM metrics WHERE model_id IN \(SQLBind.group(ids)) ORDER BY key, step, timestamp
-                """).all().map(MetricRow.init(row:))
+                """, MetricRow.types).map(MetricRow.init(values:))
             let metricsByModel = Dictionary(grouping: metrics) { $0.modelId ?? "" }
             models += chunk.map { row in
                 LoggedModel(
@@ -56,9 +57,9 @@ enum LoggedModelLoader {
     }
 
     private static func keyValues(_ table: String, _ ids: [String], in database: any SQLDatabase) async throws -> [String: [KeyValue]] {
-        let rows = try await database.raw("""
+        let rows = try await database.rows("""
             SELECT model_id AS owner, key, value FROM \(ident: table) WHERE model_id IN \(SQLBind.group(ids)) ORDER BY key
-            """).all().map(OwnedKeyValueRow.init(row:))
+            """, OwnedKeyValueRow.types).map(OwnedKeyValueRow.init(values:))
         return Dictionary(grouping: rows, by: \.owner).mapValues { $0.map { KeyValue(key: $0.key, value: $0.value) } }
     }
 }

@@ -1,9 +1,8 @@
 import KeelCore
 import KeelStore
-import SQLKit
 
 /// A row of `runs`, as read.
-struct RunRow: Decodable, Sendable {
+struct RunRow: Sendable {
     static let columns = [
         "run_uuid", "experiment_id", "name", "user_id", "status", "start_time", "end_time",
         "lifecycle_stage", "artifact_uri",
@@ -33,17 +32,6 @@ struct RunRow: Decodable, Sendable {
         artifactUri = values[8].text ?? ""
     }
 
-    init(row: any SQLRow) throws {
-        runUuid = try row.string("run_uuid")
-        experimentId = try row.int64("experiment_id")
-        name = try row.string("name")
-        userId = try row.string("user_id")
-        status = try row.string("status")
-        startTime = try row.optionalInt64("start_time")
-        endTime = try row.optionalInt64("end_time")
-        lifecycleStage = try row.string("lifecycle_stage")
-        artifactUri = try row.string("artifact_uri")
-    }
 
     var info: RunInfo {
         RunInfo(
@@ -86,7 +74,7 @@ struct ExperimentRow: Decodable, Sendable {
 }
 
 /// A row of `params`, `tags` or `experiment_tags` with its owner.
-struct OwnedKeyValueRow: Decodable, Sendable {
+struct OwnedKeyValueRow: Sendable {
     let owner: String
     let key: String
     let value: String
@@ -100,15 +88,10 @@ struct OwnedKeyValueRow: Decodable, Sendable {
         value = values[2].text ?? ""
     }
 
-    init(row: any SQLRow) throws {
-        owner = try row.string("owner")
-        key = try row.string("key")
-        value = try row.string("value")
-    }
 }
 
 /// A row of `metrics` or `latest_metrics`.
-struct MetricRow: Decodable, Sendable {
+struct MetricRow: Sendable {
     let runUuid: String
     let key: String
     let value: Double?
@@ -135,17 +118,6 @@ struct MetricRow: Decodable, Sendable {
         datasetDigest = values[8].text
     }
 
-    init(row: any SQLRow) throws {
-        runUuid = try row.string("run_uuid")
-        key = try row.string("key")
-        value = try row.optionalDouble("value")
-        timestamp = try row.int64("timestamp")
-        step = try row.int64("step")
-        isNan = try row.int64("is_nan")
-        modelId = try row.optionalString("model_id")
-        datasetName = try row.optionalString("dataset_name")
-        datasetDigest = try row.optionalString("dataset_digest")
-    }
 
     var metric: Metric {
         Metric(
