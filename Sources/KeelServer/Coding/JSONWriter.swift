@@ -148,3 +148,18 @@ extension JSONWritableResponse {
         return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: writer.buffer))
     }
 }
+
+/// A page of results: `{"<items>": [...], "next_page_token": "..."}`, the shape every MLflow
+/// search and history answer shares.
+struct PagedJSONResponse<Item: JSONWritable>: JSONWritableResponse {
+    let itemsKey: StaticString
+    let items: [Item]
+    let nextPageToken: String?
+
+    func write(to json: inout JSONWriter) {
+        json.object { json in
+            json.member(itemsKey, items)
+            json.member("next_page_token", ifPresent: nextPageToken)
+        }
+    }
+}

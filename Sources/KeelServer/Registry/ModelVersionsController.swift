@@ -54,12 +54,12 @@ struct ModelVersionsController<Context: RequestContext>: Sendable {
         return EmptyResponse()
     }
 
-    @Sendable func search(_ request: Request, context: Context) async throws -> ModelVersionsResponse {
+    @Sendable func search(_ request: Request, context: Context) async throws -> PagedJSONResponse<ModelVersionJSON> {
         let input = try await request.decodeMLflow(RegistrySearchRequest.self, context: context)
         let (versions, next) = try await registry.searchModelVersions(
             filter: input.filter, maxResults: input.maxResults, orderBy: input.orderBy, pageToken: input.pageToken
         )
-        return ModelVersionsResponse(modelVersions: versions.map(ModelVersionJSON.init), nextPageToken: next)
+        return PagedJSONResponse(itemsKey: "model_versions", items: versions.map(ModelVersionJSON.init), nextPageToken: next)
     }
 
     @Sendable func downloadURI(_ request: Request, context: Context) async throws -> DownloadURIResponse {

@@ -52,18 +52,18 @@ struct RegisteredModelsController<Context: RequestContext>: Sendable {
         return EmptyResponse()
     }
 
-    @Sendable func search(_ request: Request, context: Context) async throws -> RegisteredModelsResponse {
+    @Sendable func search(_ request: Request, context: Context) async throws -> PagedJSONResponse<RegisteredModelJSON> {
         let input = try await request.decodeMLflow(RegistrySearchRequest.self, context: context)
         let (models, next) = try await registry.searchRegisteredModels(
             filter: input.filter, maxResults: input.maxResults, orderBy: input.orderBy, pageToken: input.pageToken
         )
-        return RegisteredModelsResponse(registeredModels: models.map(RegisteredModelJSON.init), nextPageToken: next)
+        return PagedJSONResponse(itemsKey: "registered_models", items: models.map(RegisteredModelJSON.init), nextPageToken: next)
     }
 
-    @Sendable func latestVersions(_ request: Request, context: Context) async throws -> ModelVersionsResponse {
+    @Sendable func latestVersions(_ request: Request, context: Context) async throws -> PagedJSONResponse<ModelVersionJSON> {
         let input = try await request.decodeMLflow(RegisteredModelRequest.self, context: context)
         let versions = try await registry.latestVersions(name: input.name, stages: input.stages)
-        return ModelVersionsResponse(modelVersions: versions.map(ModelVersionJSON.init), nextPageToken: nil)
+        return PagedJSONResponse(itemsKey: "model_versions", items: versions.map(ModelVersionJSON.init), nextPageToken: nil)
     }
 
     @Sendable func setTag(_ request: Request, context: Context) async throws -> EmptyResponse {

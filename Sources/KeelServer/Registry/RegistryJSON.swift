@@ -74,31 +74,7 @@ struct ModelVersionResponse: JSONWritableResponse {
     }
 }
 
-/// Answer carrying several model versions (latest versions, search).
-struct ModelVersionsResponse: JSONWritableResponse {
-    let modelVersions: [ModelVersionJSON]
-    let nextPageToken: String?
 
-    func write(to json: inout JSONWriter) {
-        json.object { json in
-            json.member("model_versions", modelVersions)
-            json.member("next_page_token", ifPresent: nextPageToken)
-        }
-    }
-}
-
-/// Answer of `registered-models/search`.
-struct RegisteredModelsResponse: JSONWritableResponse {
-    let registeredModels: [RegisteredModelJSON]
-    let nextPageToken: String?
-
-    func write(to json: inout JSONWriter) {
-        json.object { json in
-            json.member("registered_models", registeredModels)
-            json.member("next_page_token", ifPresent: nextPageToken)
-        }
-    }
-}
 
 /// Answer of `model-versions/get-download-uri`.
 struct DownloadURIResponse: ResponseEncodable {

@@ -64,12 +64,12 @@ struct LoggedModelsController<Context: RequestContext>: Sendable {
         return EmptyResponse()
     }
 
-    @Sendable func search(_ request: Request, context: Context) async throws -> SearchLoggedModelsResponse {
+    @Sendable func search(_ request: Request, context: Context) async throws -> PagedJSONResponse<LoggedModelJSON> {
         let input = try await request.decodeMLflow(SearchLoggedModelsRequest.self, context: context)
         let (models, next) = try await tracking.searchLoggedModels(
             experimentIDs: input.experimentIDs, filter: input.filter, datasets: input.datasets,
             maxResults: input.maxResults, orderBy: input.orderBy, pageToken: input.pageToken
         )
-        return SearchLoggedModelsResponse(models: models.map(LoggedModelJSON.init), nextPageToken: next)
+        return PagedJSONResponse(itemsKey: "models", items: models.map(LoggedModelJSON.init), nextPageToken: next)
     }
 }

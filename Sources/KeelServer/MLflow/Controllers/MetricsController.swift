@@ -10,11 +10,11 @@ struct MetricsController<Context: RequestContext>: Sendable {
         group.get("get-history", use: history)
     }
 
-    @Sendable func history(_ request: Request, context: Context) async throws -> MetricHistoryResponse {
+    @Sendable func history(_ request: Request, context: Context) async throws -> PagedJSONResponse<MetricJSON> {
         let input = try await request.decodeMLflow(MetricHistoryRequest.self, context: context)
         let (metrics, next) = try await tracking.metricHistory(
             runID: input.runID, key: input.metricKey, maxResults: input.maxResults, pageToken: input.pageToken
         )
-        return MetricHistoryResponse(metrics: metrics.map { MetricJSON($0) }, nextPageToken: next)
+        return PagedJSONResponse(itemsKey: "metrics", items: metrics.map { MetricJSON($0) }, nextPageToken: next)
     }
 }

@@ -97,12 +97,12 @@ struct RunsController<Context: RequestContext>: Sendable {
         return EmptyResponse()
     }
 
-    @Sendable func search(_ request: Request, context: Context) async throws -> SearchRunsResponse {
+    @Sendable func search(_ request: Request, context: Context) async throws -> PagedJSONResponse<RunJSON> {
         let input = try await request.decodeMLflow(SearchRunsRequest.self, context: context)
         let (runs, next) = try await tracking.searchRuns(
             experimentIDs: input.experimentIDs, filter: input.filter, viewType: input.viewType,
             maxResults: input.maxResults, orderBy: input.orderBy, pageToken: input.pageToken
         )
-        return SearchRunsResponse(runs: runs.map(RunJSON.init), nextPageToken: next)
+        return PagedJSONResponse(itemsKey: "runs", items: runs.map(RunJSON.init), nextPageToken: next)
     }
 }

@@ -41,15 +41,3 @@ struct LoggedModelResponse: JSONWritableResponse {
     }
 }
 
-/// Answer of `logged-models/search`.
-struct SearchLoggedModelsResponse: JSONWritableResponse {
-    let models: [LoggedModelJSON]
-    let nextPageToken: String?
-
-    func write(to json: inout JSONWriter) {
-        json.object { json in
-            json.member("models", models)
-            json.member("next_page_token", ifPresent: nextPageToken)
-        }
-    }
-}

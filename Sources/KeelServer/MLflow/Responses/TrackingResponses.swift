@@ -40,28 +40,4 @@ struct UpdateRunResponse: JSONWritableResponse {
     }
 }
 
-/// Answer of `runs/search`.
-struct SearchRunsResponse: JSONWritableResponse {
-    let runs: [RunJSON]
-    let nextPageToken: String?
 
-    func write(to json: inout JSONWriter) {
-        json.object { json in
-            json.member("runs", runs)
-            json.member("next_page_token", ifPresent: nextPageToken)
-        }
-    }
-}
-
-/// Answer of `metrics/get-history`.
-struct MetricHistoryResponse: JSONWritableResponse {
-    let metrics: [MetricJSON]
-    let nextPageToken: String?
-
-    func write(to json: inout JSONWriter) {
-        json.object { json in
-            json.member("metrics", metrics)
-            json.member("next_page_token", ifPresent: nextPageToken)
-        }
-    }
-}
