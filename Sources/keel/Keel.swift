@@ -1,4 +1,5 @@
 import ArgumentParser
+import KeelCore
 
 /// `keel`: the Keel server and its command line, in one binary.
 @main
@@ -15,12 +16,7 @@ struct Keel: AsyncParsableCommand {
               keel experiments list
               keel runs list --experiment my-experiment --filter "metrics.accuracy > 0.9"
             """,
-        version: KeelVersion.current,
-        subcommands: [Server.self, Experiments.self, Runs.self, Models.self]
+        version: KeelBuild.version,
+        subcommands: [Server.self, Serve.self, Experiments.self, Runs.self, Models.self]
     )
-}
-
-/// The version of this build of Keel.
-enum KeelVersion {
-    static let current = "0.1.0"
 }

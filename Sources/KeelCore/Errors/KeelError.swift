@@ -57,6 +57,8 @@ extension KeelError {
         public static let notImplemented = Code("NOT_IMPLEMENTED")
         /// A backing service (database, disk) is unavailable (HTTP 503).
         public static let temporarilyUnavailable = Code("TEMPORARILY_UNAVAILABLE")
+        /// The operation did not finish in time (HTTP 504), e.g. a model that stopped answering.
+        public static let deadlineExceeded = Code("DEADLINE_EXCEEDED")
         /// Something failed inside Keel; the message says what, never a stack trace (HTTP 500).
         public static let internalError = Code("INTERNAL_ERROR")
     }

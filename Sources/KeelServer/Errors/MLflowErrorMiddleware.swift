@@ -12,16 +12,28 @@ import Logging
 /// answered as INTERNAL_ERROR with a one-line message: never a stack trace.
 struct MLflowErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        // The Open Inference Protocol has its own error shape: `{"error": "..."}`.
+        let format: ErrorFormat = request.uri.path.hasPrefix("/v2") ? .openInference : .mlflow
         do {
             return try await next(request, context)
         } catch let error as KeelError {
-            return Self.response(for: error)
+            return Self.response(for: error, format: format)
         } catch let error as HTTPError {
-            return Self.response(for: Self.keelError(from: error, request: request))
+            return Self.response(for: Self.keelError(from: error, request: request), format: format)
         } catch {
             context.logger.error("Request failed: \(String(reflecting: error))", metadata: ["path": "\(request.uri.path)"])
-            return Self.response(for: KeelError(.internalError, "Internal error: \(type(of: error)). See the server log for details."))
+            return Self.response(
+                for: KeelError(.internalError, "Internal error: \(type(of: error)). See the server log for details."), format: format
+            )
         }
+    }
+
+    /// The error body shapes Keel answers in.
+    enum ErrorFormat {
+        /// `{"error_code": ..., "message": ...}`
+        case mlflow
+        /// `{"error": ...}`
+        case openInference
     }
 
     static func keelError(from error: HTTPError, request: Request) -> KeelError {
@@ -37,8 +49,11 @@ struct MLflowErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         }
     }
 
-    static func response(for error: KeelError) -> Response {
-        let body: [String: String] = ["error_code": error.code.rawValue, "message": error.message]
+    static func response(for error: KeelError, format: ErrorFormat = .mlflow) -> Response {
+        let body: [String: String] = switch format {
+        case .mlflow: ["error_code": error.code.rawValue, "message": error.message]
+        case .openInference: ["error": error.message]
+        }
         let data = (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
         return Response(
             status: status(for: error.code),
@@ -49,16 +64,6 @@ struct MLflowErrorMiddleware<Context: RequestContext>: RouterMiddleware {
 
     /// MLflow's `ERROR_CODE_TO_HTTP_STATUS`.
     static func status(for code: KeelError.Code) -> HTTPResponse.Status {
-        switch code {
-        case .badRequest, .invalidParameterValue, .resourceAlreadyExists: .badRequest
-        case .resourceDoesNotExist, .endpointNotFound: .notFound
-        case .unauthenticated: .unauthorized
-        case .permissionDenied: .forbidden
-        case .resourceConflict: .conflict
-        case .resourceExhausted: .tooManyRequests
-        case .notImplemented: .notImplemented
-        case .temporarilyUnavailable: .serviceUnavailable
-        default: .internalServerError
-        }
+        HTTPResponse.Status(code: KeelError(code, "").httpStatus)
     }
 }
