@@ -3,6 +3,7 @@ public import Hummingbird
 import KeelCore
 import KeelStore
 import KeelRegistry
+import KeelServing
 import KeelTracking
 import Logging
 import ServiceLifecycle
@@ -22,18 +23,32 @@ public func buildApplication(_ configuration: KeelServerConfiguration) async thr
     try await metadata.migrate()
     let artifacts = try await LocalArtifactStore(rootPath: configuration.artifactRoot)
 
-    let router = buildRouter(metadata: metadata, artifacts: artifacts)
+    let tracking = TrackingService(store: metadata)
+    let registry = RegistryService(store: metadata, tracking: tracking)
+    let metrics = ServingMetrics()
+    let deployments = DeploymentService(metadata: metadata, registry: registry, metrics: metrics, logger: logger)
+    let router = buildRouter(metadata: metadata, artifacts: artifacts, deployments: deployments, metrics: metrics)
+    let serverAddress = ServerAddressBox()
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "keel"),
+        onServerRunning: { channel in serverAddress.resolve(channel.localAddress?.port, host: configuration.host) },
         logger: logger
     )
-    app.addServices(StoreService(store: metadata))
+    app.addServices(
+        StoreService(store: metadata),
+        DeploymentLifecycleService(deployments: deployments, python: configuration.python, serverAddress: serverAddress, logger: logger)
+    )
     return app
 }
 
 /// The router with every route Keel serves.
-func buildRouter(metadata: any MetadataStore, artifacts: any ArtifactStore) -> Router<KeelRequestContext> {
+func buildRouter(
+    metadata: any MetadataStore,
+    artifacts: any ArtifactStore,
+    deployments: DeploymentService,
+    metrics: ServingMetrics
+) -> Router<KeelRequestContext> {
     let router = Router(context: KeelRequestContext.self)
     // First, so it also shapes the answers for unknown routes.
     router.add(middleware: MLflowErrorMiddleware())
@@ -51,7 +66,13 @@ func buildRouter(metadata: any MetadataStore, artifacts: any ArtifactStore) -> R
         ModelVersionsController(registry: registry).addRoutes(to: mlflow.group("model-versions"))
     }
     ArtifactsController(store: artifacts).addRoutes(to: router)
-    LineageController(lineage: LineageService(registry: registry)).addRoutes(to: router.group("api/2.0/keel/lineage"))
+    LineageController(lineage: LineageService(registry: registry, deployments: [deployments]))
+        .addRoutes(to: router.group("api/2.0/keel/lineage"))
+    DeploymentsController(service: deployments).addRoutes(to: router.group("api/2.0/keel/deployments"))
+    InferenceLogController(reader: InferenceLogReader(store: metadata)).addRoutes(to: router.group("api/2.0/keel/inference-log"))
+    ScoringController(gateway: deployments.gateway).addRoutes(to: router.group("deployments"))
+    OpenInferenceController(gateway: deployments.gateway, serverVersion: KeelBuild.version).addRoutes(to: router)
+    PrometheusController(metrics: metrics).addRoutes(to: router)
     return router
 }
 

@@ -79,3 +79,13 @@ extension RegistryService {
         }
     }
 }
+
+extension RegistryService {
+    /// The id of the newest registry event (0 when there is none): where a new follower starts.
+    public func latestEventID() async throws -> Int64 {
+        try await store.read { database in
+            try await database.raw("SELECT COALESCE(MAX(event_id), 0) AS latest FROM registry_events")
+                .first()?.decode(column: "latest", as: Int64.self) ?? 0
+        }
+    }
+}

@@ -13,6 +13,8 @@ public struct KeelServerConfiguration: Sendable {
     public var artifactRoot: String
     /// How much the server logs.
     public var logLevel: Logger.Level
+    /// The Python interpreter for model workers (`--python`); discovered when nil.
+    public var python: String?
 
     /// A configuration on embedded defaults under `dataDirectory`, overridable per store.
     public init(
@@ -21,12 +23,14 @@ public struct KeelServerConfiguration: Sendable {
         dataDirectory: String = "./keel-data",
         database: StoreConfiguration? = nil,
         artifactRoot: String? = nil,
-        logLevel: Logger.Level = .info
+        logLevel: Logger.Level = .info,
+        python: String? = nil
     ) {
         self.host = host
         self.port = port
         self.database = database ?? .sqlite(path: dataDirectory + "/keel.db")
         self.artifactRoot = artifactRoot ?? dataDirectory + "/artifacts"
         self.logLevel = logLevel
+        self.python = python
     }
 }

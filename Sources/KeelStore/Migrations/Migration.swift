@@ -25,5 +25,6 @@ extension Migration {
         .trackingSchema,
         .loggedModels,
         .registry,
+        .serving,
     ]
 }
