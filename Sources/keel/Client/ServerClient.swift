@@ -18,8 +18,8 @@ struct ServerClient {
     }
 
     /// Calls one of Keel's own endpoints (relative to `/api/2.0/keel/`).
-    func callKeel(_ method: String, _ path: String, query: [String: String] = [:]) async throws -> [String: Any] {
-        try await request(method, "api/2.0/keel/" + path, query: query, body: nil)
+    func callKeel(_ method: String, _ path: String, query: [String: String] = [:], body: [String: Any]? = nil) async throws -> [String: Any] {
+        try await request(method, "api/2.0/keel/" + path, query: query, body: body)
     }
 
     private func request(_ method: String, _ path: String, query: [String: String], body: [String: Any]?) async throws -> [String: Any] {

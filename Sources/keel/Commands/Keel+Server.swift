@@ -8,7 +8,7 @@ extension Keel {
     /// `keel server`: the tracking server, MLflow-compatible.
     struct Server: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Run the Keel server (MLflow-compatible tracking API and artifact proxy).",
+            abstract: "Run the Keel server: MLflow-compatible tracking and registry, artifacts, and deployments.",
             discussion: """
                 With no options, metadata goes to SQLite at ./keel-data/keel.db and artifacts to
                 ./keel-data/artifacts: nothing to install. For several machines, keep metadata in
@@ -16,6 +16,8 @@ extension Keel {
                   keel server --db postgres://keel:secret@db.internal:5432/keel
                 The official mlflow client works unchanged:
                   MLFLOW_TRACKING_URI=http://127.0.0.1:5000 python train.py
+                Deploy a registered model on the same port (see `keel deploy --help`):
+                  keel deploy create churn --model churn@champion
                 Stop with Ctrl-C: in-flight requests finish, then the database closes.
                 """
         )
@@ -41,6 +43,12 @@ extension Keel {
         @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
         var logLevel: String = "info"
 
+        @Option(help: ArgumentHelp(
+            "Python interpreter for deployments' model workers. Default: $KEEL_PYTHON, else the active virtualenv, else python3 on PATH.",
+            valueName: "path"
+        ))
+        var python: String?
+
         func validate() throws {
             guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
             guard Logger.Level(rawValue: logLevel) != nil else {
@@ -55,7 +63,8 @@ extension Keel {
                 dataDirectory: dataDir,
                 database: db.map(StoreConfiguration.init(parsing:)),
                 artifactRoot: artifactRoot,
-                logLevel: Logger.Level(rawValue: logLevel) ?? .info
+                logLevel: Logger.Level(rawValue: logLevel) ?? .info,
+                python: python
             )
             let app = try await buildApplication(configuration)
             try await app.runService()
