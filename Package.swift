@@ -139,6 +139,16 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "KeelServingTests",
+            dependencies: [
+                "KeelCore", "KeelStore", "KeelServing", "KeelTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            exclude: ["Fixtures"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "KeelCLITests",
             dependencies: ["keel", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strictSettings

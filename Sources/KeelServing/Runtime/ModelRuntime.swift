@@ -69,7 +69,12 @@ public final class ModelRuntime: Sendable {
         let snapshot = currentStatus
         if snapshot.state == .failed { throw WorkerError.modelUnavailable(snapshot.message ?? "the model failed to load") }
         let promise = eventLoops.next().makePromise(of: ScoringResponse.self)
-        try await queue.enqueue(PendingScore(request: request, promise: promise))
+        do {
+            try await queue.enqueue(PendingScore(request: request, promise: promise))
+        } catch {
+            promise.fail(error)
+            throw error
+        }
         return try await promise.futureResult.get()
     }
 
@@ -98,6 +103,8 @@ public final class ModelRuntime: Sendable {
         }
         for task in tasks { await task.value }
         deadline.cancel()
+        // Requests a dying worker handed back after the others had stopped.
+        await queue.failAll(WorkerError.modelUnavailable("the model was stopped"))
         status.withLockedValue { $0.state = .stopped; $0.readyWorkers = 0 }
     }
 
