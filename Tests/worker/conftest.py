@@ -40,6 +40,17 @@ def counting_model(model_dir):
 
 
 @pytest.fixture(scope="session")
+def echo_model(model_dir):
+    """EchoModel without a signature: pandas' own dtype inference reaches predict."""
+    return models.save_echo(str(model_dir / "echo"), with_schema=False)
+
+
+@pytest.fixture(scope="session")
+def echo_schema_model(model_dir):
+    return models.save_echo(str(model_dir / "echo_schema"), with_schema=True)
+
+
+@pytest.fixture(scope="session")
 def sklearn_reference(sklearn_model):
     server = ReferenceServer(sklearn_model)
     yield server
@@ -49,6 +60,13 @@ def sklearn_reference(sklearn_model):
 @pytest.fixture(scope="session")
 def xgboost_reference(xgboost_model):
     server = ReferenceServer(xgboost_model)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def echo_reference(echo_model):
+    server = ReferenceServer(echo_model)
     yield server
     server.stop()
 
@@ -92,6 +110,13 @@ def sklearn_worker(module_spawn, sklearn_model):
 @pytest.fixture(scope="module")
 def xgboost_worker(module_spawn, xgboost_model):
     worker = module_spawn(xgboost_model)
+    assert worker.first["type"] == "hello", worker.first
+    return worker
+
+
+@pytest.fixture(scope="module")
+def echo_worker(module_spawn, echo_model):
+    worker = module_spawn(echo_model)
     assert worker.first["type"] == "hello", worker.first
     return worker
 

@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from support import bodies
 from support.models import IRIS_COLUMNS
 
 APP = "application/json"
@@ -117,3 +118,21 @@ def test_single_bad_row_in_group_falls_back_per_item(counting_worker):
     replies = counting_worker.invocations(items)
     assert [r.status for r in replies] == [200, 400, 200]
     assert replies[0].json() == {"predictions": [{"total": 3.0}]}
+
+
+@pytest.mark.parametrize("worker_fixture, reference_fixture, columns", [
+    ("sklearn_worker", "sklearn_reference", {c: bodies.IRIS_NUMBERS for c in IRIS_COLUMNS}),
+    ("echo_worker", "echo_reference", bodies.ECHO_COLUMNS),  # no schema: echoes pandas dtypes
+], ids=["sklearn", "echo"])
+def test_random_batch_matches_mlflow_models_serve(request, worker_fixture, reference_fixture, columns):
+    """One frame of 64 mixed bodies (mostly mergeable one-row requests, plus
+    int/float mixes, other column orders, records, bad items, other formats);
+    every item must get what `mlflow models serve` answers for it alone."""
+    worker = request.getfixturevalue(worker_fixture)
+    reference = request.getfixturevalue(reference_fixture)
+    items = bodies.random_batch(seed=11, columns=columns, size=64)
+    replies = worker.invocations(items)
+    for index, ((content_type, body), reply) in enumerate(zip(items, replies)):
+        expected = reference.invocations(content_type, body)
+        assert (reply.status, reply.content_type, reply.body) == expected, f"item {index}: {body!r}"
+    assert sum(r.status == 200 for r in replies) > 32

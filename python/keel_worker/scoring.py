@@ -5,8 +5,10 @@ them: users switch from ``mlflow models serve`` to Keel expecting identical
 bodies, status codes and error messages. Calling
 ``mlflow.pyfunc.scoring_server.invocations`` for every non-batched item makes
 parity hold by construction, including the 415 text/plain answers and the
-exact error JSON. Only the batched path does its own predict call, and it
-parses with the same mlflow helpers and serialises with ``predictions_to_json``.
+exact error JSON. Only the batched paths do their own predict call; they
+parse with the same mlflow helpers (json_batch.py merges plain tabular JSON
+bodies before parsing) and serialise like ``predictions_to_json``
+(predictions.py).
 """
 
 from __future__ import annotations
@@ -18,6 +20,9 @@ from io import StringIO
 
 from mlflow.exceptions import MlflowException
 from mlflow.pyfunc import scoring_server
+
+from . import json_batch
+from .predictions import split_prediction_bodies
 
 _logger = logging.getLogger(__name__)
 
@@ -48,11 +53,17 @@ def _media_type(mimetype: str) -> str:
 
 
 class InvocationsScorer:
-    """Scores batches of /invocations bodies against one pyfunc model."""
+    """Scores batches of /invocations bodies against one pyfunc model.
 
-    def __init__(self, model):
+    ``fast_path=False`` disables the JSON fast path (json_batch.py); only the
+    benchmark and the tests use it, to compare against the generic batching.
+    """
+
+    def __init__(self, model, *, fast_path: bool = True):
         self.model = model
         self.input_schema = model.metadata.get_input_schema()
+        self.fast_path = fast_path
+        self._hints = json_batch.SchemaHints.from_schema(self.input_schema)
         self._predict_takes_params = "params" in inspect.signature(model.predict).parameters
 
     # -- single item: delegate to mlflow -----------------------------------
@@ -71,22 +82,92 @@ class InvocationsScorer:
             _logger.exception("unhandled error while scoring an item")
             return ItemResult(500, TEXT_MEDIA_TYPE, b"Internal Server Error")
 
-    # -- batch: group compatible DataFrames, predict once per group --------
+    # -- batch --------------------------------------------------------------
     def score_batch(self, items: list[Item]) -> list[ItemResult]:
-        """Results in item order; one failing item never affects the others."""
+        """Results in item order; one failing item never affects the others.
+
+        Three tiers, cheapest first: plain tabular JSON bodies merged before
+        parsing (fast path), then bodies parsed one by one and grouped by
+        DataFrame dtypes, then everything left scored alone by mlflow.
+        """
         results: list[ItemResult | None] = [None] * len(items)
-        groups: dict[tuple, list[tuple[int, object]]] = {}
         if len(items) > 1:
-            for index, item in enumerate(items):
-                frame = self._batchable_frame(item)
-                if frame is not None:
-                    groups.setdefault(_frame_key(frame), []).append((index, frame))
+            pending = list(range(len(items)))
+            if self.fast_path:
+                pending = self._score_tabular(items, pending, results)
+            self._score_frames(items, pending, results)
+        return [r if r is not None else self.score_one(items[i]) for i, r in enumerate(results)]
+
+    def _score_tabular(self, items: list[Item], indices: list[int], results: list) -> list[int]:
+        """Fast path; returns the indices it did not take (for the frame path).
+
+        Items of a group that still fails after halving are left unanswered,
+        so each is scored alone and gets mlflow's own answer.
+        """
+        groups: dict[tuple, list[tuple[int, json_batch.TabularBody]]] = {}
+        rest = []
+        for index in indices:
+            table = None
+            if _accepted_mime(items[index].content_type) == scoring_server.CONTENT_TYPE_JSON:
+                table = json_batch.parse_tabular(items[index].body, self._hints)
+            if table is None:
+                rest.append(index)
+            else:
+                groups.setdefault(table.key, []).append((index, table))
         for members in groups.values():
             if len(members) < 2:
-                continue
-            for index, result in self._predict_group(members).items():
-                results[index] = result
-        return [r if r is not None else self.score_one(items[i]) for i, r in enumerate(results)]
+                rest.append(members[0][0])
+            else:
+                self._score_merged(members, results)
+        return sorted(rest)
+
+    def _score_merged(self, members: list, results: list) -> None:
+        """Parse and predict the group's merged rows once.
+
+        If that fails, some item is bad (NaN for a model that rejects it, a
+        value the schema cannot convert, …). Each half is then retried, so one
+        bad item among 64 costs about a dozen merged predicts instead of 64
+        single requests; groups too small to halve are left to the single path.
+        """
+        tables = [table for _, table in members]
+        frame = self._merged_frame(tables)
+        sizes = [len(table.rows) for table in tables]
+        if frame is not None and self._predict_into(results, members, frame, sizes):
+            return
+        if len(members) >= 4:
+            middle = len(members) // 2
+            self._score_merged(members[:middle], results)
+            self._score_merged(members[middle:], results)
+
+    def _merged_frame(self, tables: list):
+        """mlflow's DataFrame for the merged rows, or None if it will not parse."""
+        import pandas as pd
+
+        try:
+            parsed = scoring_server._parse_json_data(
+                json_batch.merged_payload(tables), self.model.metadata, self.input_schema
+            )
+        except Exception:
+            return None
+        total = sum(len(t.rows) for t in tables)
+        if isinstance(parsed.data, pd.DataFrame) and len(parsed.data) == total:
+            return parsed.data
+        return None
+
+    def _score_frames(self, items: list[Item], indices: list[int], results: list) -> None:
+        """Generic path: parse each item with mlflow, group identical dtypes."""
+        import pandas as pd
+
+        groups: dict[tuple, list[tuple[int, object]]] = {}
+        for index in indices:
+            frame = self._batchable_frame(items[index])
+            if frame is not None:
+                groups.setdefault(_frame_key(frame), []).append((index, frame))
+        for members in groups.values():
+            if len(members) >= 2:
+                frames = [frame for _, frame in members]
+                combined = pd.concat(frames, ignore_index=True)
+                self._predict_into(results, members, combined, [len(f) for f in frames])
 
     def _batchable_frame(self, item: Item):
         """The parsed DataFrame when the item may join a batch, else None.
@@ -118,29 +199,26 @@ class InvocationsScorer:
             return data
         return None
 
-    def _predict_group(self, members: list[tuple[int, object]]) -> dict[int, ItemResult]:
-        """Predict once for the group; {} if the result cannot be split back."""
-        import pandas as pd
+    def _predict_into(self, results: list, members: list, frame, sizes: list[int]) -> bool:
+        """Predict once for the group and fill its results; True on success.
 
-        frames = [frame for _, frame in members]
-        combined = pd.concat(frames, ignore_index=True)
+        Leaves them unset (False) if predict raises (some item is bad: each is then
+        scored alone so only that one fails), the output is not row-aligned,
+        or it cannot be serialised (each item then gets mlflow's own answer).
+        """
         try:
             if self._predict_takes_params:
-                predictions = self.model.predict(combined, params=None)
+                predictions = self.model.predict(frame, params=None)
             else:
-                predictions = self.model.predict(combined)
+                predictions = self.model.predict(frame)
+            bodies = split_prediction_bodies(predictions, sizes)
         except Exception:
-            # Some item is bad; score each alone so only that one fails.
-            return {}
-        pieces = _split_predictions(predictions, [len(f) for f in frames])
-        if pieces is None:
-            return {}
-        results = {}
-        for (index, _), piece in zip(members, pieces):
-            out = StringIO()
-            scoring_server.predictions_to_json(piece, out)
-            results[index] = ItemResult(200, JSON_MEDIA_TYPE, out.getvalue().encode("utf-8"))
-        return results
+            return False
+        if bodies is None:
+            return False
+        for (index, _), body in zip(members, bodies):
+            results[index] = ItemResult(200, JSON_MEDIA_TYPE, body)
+        return True
 
 
 def _accepted_mime(content_type: str | None) -> str | None:
@@ -157,30 +235,3 @@ def _accepted_mime(content_type: str | None) -> str | None:
 def _frame_key(frame) -> tuple:
     """Items batch together only when columns and dtypes match exactly."""
     return tuple((str(c), str(t)) for c, t in frame.dtypes.items())
-
-
-def _split_predictions(predictions, sizes: list[int]):
-    """Split row-aligned predictions into per-item pieces, or None."""
-    import numpy as np
-    import pandas as pd
-
-    total = sum(sizes)
-    if isinstance(predictions, (pd.DataFrame, pd.Series)):
-        if len(predictions) != total:
-            return None
-        take = lambda a, b: predictions.iloc[a:b]  # noqa: E731
-    elif isinstance(predictions, np.ndarray):
-        if predictions.ndim == 0 or predictions.shape[0] != total:
-            return None
-        take = lambda a, b: predictions[a:b]  # noqa: E731
-    elif isinstance(predictions, list):
-        if len(predictions) != total:
-            return None
-        take = lambda a, b: predictions[a:b]  # noqa: E731
-    else:
-        return None
-    pieces, start = [], 0
-    for size in sizes:
-        pieces.append(take(start, start + size))
-        start += size
-    return pieces

@@ -5,7 +5,13 @@ import ServiceLifecycle
 
 /// The server's own address once it listens, so model workers can load `models:/` from it.
 final class ServerAddressBox: Sendable {
-    private let state = NIOLockedValueBox<(url: String?, waiters: [CheckedContinuation<String, Never>])>((nil, []))
+    private struct State {
+        var url: String?
+        var cancelled = false
+        var waiters: [CheckedContinuation<String?, Never>] = []
+    }
+
+    private let state = NIOLockedValueBox(State())
 
     /// Called by the application when the server is bound.
     func resolve(_ port: Int?, host: String) {
@@ -20,14 +26,26 @@ final class ServerAddressBox: Sendable {
         for waiter in waiters { waiter.resume(returning: url) }
     }
 
-    /// Waits until the server listens.
-    func url() async -> String {
-        await withCheckedContinuation { continuation in
-            let known = state.withLockedValue { state in
-                if state.url == nil { state.waiters.append(continuation) }
-                return state.url
+    /// Waits until the server listens; nil if the waiting task is cancelled first (the server
+    /// never started listening, e.g. in tests that drive the router directly).
+    func url() async -> String? {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<String?, Never>) in
+                let known: String?? = state.withLockedValue { state in
+                    if let url = state.url { return .some(url) }
+                    if state.cancelled { return .some(nil) }
+                    state.waiters.append(continuation)
+                    return nil
+                }
+                if let known { continuation.resume(returning: known) }
             }
-            if let known { continuation.resume(returning: known) }
+        } onCancel: {
+            let waiters = state.withLockedValue { state in
+                state.cancelled = true
+                defer { state.waiters.removeAll() }
+                return state.waiters
+            }
+            for waiter in waiters { waiter.resume(returning: nil) }
         }
     }
 }
@@ -46,7 +64,7 @@ struct DeploymentLifecycleService: Service {
             group.addTask { await deployments.inferenceLog.run() }
             group.addTask {
                 await cancelWhenGracefulShutdown {
-                    let url = await serverAddress.url()
+                    guard let url = await serverAddress.url() else { return }
                     let launch = Result { try WorkerLaunchConfiguration.discover(python: python, trackingURI: url) }
                     await deployments.start(launch: launch)
                     await deployments.watch()

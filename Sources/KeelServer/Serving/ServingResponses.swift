@@ -51,9 +51,12 @@ enum ServingHTTP {
 
     /// A JSON error body: `{"error": ...}` for OIP, MLflow's `{"error_code", "message"}` otherwise.
     static func jsonError(status: HTTPResponse.Status, message: String, openInference: Bool) -> Response {
-        let body: [String: String] = openInference
-            ? ["error": message]
-            : ["error_code": status == .contentTooLarge ? "RESOURCE_EXHAUSTED" : "BAD_REQUEST", "message": message]
+        let code = switch status {
+        case .contentTooLarge: "RESOURCE_EXHAUSTED"
+        case .serviceUnavailable: KeelError.Code.temporarilyUnavailable.rawValue
+        default: KeelError.Code.badRequest.rawValue
+        }
+        let body: [String: String] = openInference ? ["error": message] : ["error_code": code, "message": message]
         let data = (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])) ?? Data("{}".utf8)
         return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(data: data)))
     }

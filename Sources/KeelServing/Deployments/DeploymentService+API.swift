@@ -251,8 +251,10 @@ extension DeploymentService {
             ))
         }
         let primary = targets.first!
-        let state: RuntimeState = targets.contains { $0.state == .starting } ? .starting : primary.state
-        let message = primary.state == .failed ? primary.message : targets.first { $0.state == .failed }?.message
+        let switching = pendingRoute(deployment.name) != nil
+        let state: RuntimeState = switching || targets.contains { $0.state == .starting } ? .starting : primary.state
+        var message = primary.state == .failed ? primary.message : targets.first { $0.state == .failed }?.message
+        if switching, message == nil { message = "the previous versions answer until the new ones have loaded" }
         let serving: Int64? = switch routes.lookup(deployment.name) {
         case .route(let route): route.primary.version
         default: nil

@@ -27,12 +27,19 @@ public actor DeploymentService {
     /// Runtimes replaced in ``runtimes`` that an old route may still answer from.
     private var detached: [ModelRuntime] = []
     private var registryCursor: Int64?
+    /// Routes waiting for their runtimes to load, by deployment; the old route answers meanwhile.
+    private var pending: [String: DeploymentRoute] = [:]
     /// Set by ``shutdown()``: nothing starts any more.
     private var stopped = false
 
     /// The runtime this server runs for one version of a deployment, if any.
     func runtimeFor(deployment: Deployment, version: Int64) -> ModelRuntime? {
         runtimes[RuntimeKey(deployment: deployment.name, modelName: deployment.modelName, version: version)]
+    }
+
+    /// The route waiting to take over `deployment`, if its versions are still loading.
+    func pendingRoute(_ deployment: String) -> DeploymentRoute? {
+        pending[deployment]
     }
 
     /// Why deployments have no runtimes, when they cannot have any.
@@ -78,11 +85,18 @@ public actor DeploymentService {
 
     /// Follows aliases and reconciles every `interval` until cancelled.
     public func watch(interval: Duration = .seconds(1)) async {
+        var lastFullPass = ContinuousClock.now
         while !Task.isCancelled {
-            try? await Task.sleep(for: interval)
+            // Switch to a loaded version within a few milliseconds; re-read the store less often.
+            try? await Task.sleep(for: .milliseconds(20))
             if Task.isCancelled { break }
-            await followAliases()
-            await reconcile()
+            if ContinuousClock.now - lastFullPass >= interval {
+                lastFullPass = ContinuousClock.now
+                await followAliases()
+                await reconcile()
+            } else if pending.values.contains(where: { $0.hasSettled }) {
+                await reconcile()
+            }
         }
     }
 
@@ -142,10 +156,13 @@ public actor DeploymentService {
             let settling = route.targets.contains { $0.runtime.currentStatus.state == .starting }
             if settling, let old = previous[deployment.name], !old.sameTargets(as: route) {
                 next[deployment.name] = old
+                pending[deployment.name] = route
             } else {
                 next[deployment.name] = route
+                pending[deployment.name] = nil
             }
         }
+        pending = pending.filter { name, _ in deployments.contains { $0.name == name } }
         routes.replace(routes: next, unavailable: [:])
 
         let wanted = Set(deployments.flatMap { deployment in
@@ -215,6 +232,11 @@ public actor DeploymentService {
 }
 
 extension DeploymentRoute {
+    /// Whether no runtime of the route is still loading.
+    var hasSettled: Bool {
+        targets.allSatisfy { $0.runtime.currentStatus.state != .starting }
+    }
+
     /// Whether both routes answer from exactly the same runtimes.
     func sameTargets(as other: DeploymentRoute) -> Bool {
         targets.count == other.targets.count && zip(targets, other.targets).allSatisfy { $0.runtime === $1.runtime }

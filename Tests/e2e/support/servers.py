@@ -50,6 +50,7 @@ class ServerSpec:
     backend: str  # "sqlite" or "postgres"
     data_dir: Path
     postgres_url: str | None = None  # postgres://user:pass@host:port/db
+    env: dict[str, str] = field(default_factory=dict)  # added to the server's environment
 
     @property
     def artifact_root(self) -> Path:
@@ -145,7 +146,7 @@ def start_server(spec: ServerSpec, port: int | None = None) -> ServerProcess:
     spec.artifact_root.mkdir(parents=True, exist_ok=True)
     port = port or free_port()
     log_path = spec.data_dir / f"server-{port}-{int(time.time() * 1000)}.log"
-    env = dict(os.environ, MLFLOW_DISABLE_TELEMETRY="true")
+    env = dict(os.environ, MLFLOW_DISABLE_TELEMETRY="true", **spec.env)
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
             _command(spec, port), stdout=log, stderr=subprocess.STDOUT,

@@ -82,3 +82,35 @@ def save_counting(path: str) -> str:
 def tensor_rows(rows: int = 3) -> np.ndarray:
     X, _ = iris_frame()
     return X.head(rows).to_numpy()
+
+
+class EchoModel(PythonModel):
+    """Returns its input plus a ``dtypes`` column ("name:dtype,…").
+
+    Why: batching must not change what a model sees. Echoing the values and
+    the column names/order/dtypes pandas produced makes any difference between
+    a merged batch and single requests show up in the response bytes.
+    """
+
+    def predict(self, context, model_input, params=None):
+        out = model_input.copy()
+        out["dtypes"] = ",".join(f"{c}:{t}" for c, t in model_input.dtypes.items())
+        return out
+
+
+ECHO_EXAMPLE = pd.DataFrame({
+    "x": [1.5, 2.0], "y": np.array([0.5, 1.0], dtype=np.float32), "n": [1, 2],
+    "s": ["a", "b"], "flag": [True, False],
+})
+
+
+def save_echo(path: str, with_schema: bool) -> str:
+    """An EchoModel; with_schema gives x double, y float, n long, s string, flag boolean."""
+    import cloudpickle
+
+    import support.models as this_module
+
+    cloudpickle.register_pickle_by_value(this_module)
+    signature = infer_signature(ECHO_EXAMPLE) if with_schema else None
+    mlflow.pyfunc.save_model(path, python_model=EchoModel(), signature=signature)
+    return path
