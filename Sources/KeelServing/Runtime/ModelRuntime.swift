@@ -206,11 +206,18 @@ public final class ModelRuntime: Sendable {
         let limit = configuration.maxBatchSize
         let wait = configuration.maxBatchWaitMilliseconds
         var nextMemoryCheck = ContinuousClock.now
+        // The size the previous batch reached: what steady concurrency will bring again.
+        var expected = 1
         while var batch = await queue.nextBatch(limit: limit) {
-            if batch.count < limit, wait > 0 {
-                try? await Task.sleep(for: .milliseconds(wait))
-                batch += await queue.more(limit: limit - batch.count, matching: batch[0].request.kind)
+            let target = min(expected, limit)
+            if batch.count < target, wait > 0 {
+                let deadline = ContinuousClock.now + .milliseconds(wait)
+                repeat {
+                    try? await Task.sleep(for: .microseconds(100))
+                    batch += await queue.more(limit: target - batch.count, matching: batch[0].request.kind)
+                } while batch.count < target && ContinuousClock.now < deadline
             }
+            expected = batch.count
             observer?.batchDispatched(size: batch.count)
             if let ended = await send(batch, to: connection, process: process) { return ended }
             if ContinuousClock.now >= nextMemoryCheck {

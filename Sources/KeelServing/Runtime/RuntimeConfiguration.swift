@@ -4,7 +4,11 @@ public struct RuntimeConfiguration: Sendable, Hashable, Codable {
     public var workers: Int
     /// The most requests sent to a worker in one frame.
     public var maxBatchSize: Int
-    /// How long a free worker waits for more requests before sending a small batch (0: never).
+    /// How long a free worker may wait for a batch as large as its previous one (0: never waits).
+    ///
+    /// Under steady concurrency, the callers of a batch send their next requests a fraction
+    /// of a millisecond after their answers; waiting that long gathers them into one frame
+    /// instead of several small ones. A lone caller (previous batch of one) never waits.
     public var maxBatchWaitMilliseconds: Int
     /// Requests waiting beyond this many are refused with 503.
     public var maxQueuedRequests: Int = 10_000
@@ -16,7 +20,7 @@ public struct RuntimeConfiguration: Sendable, Hashable, Codable {
     public var maxWorkerMemoryMegabytes: Int = 4096
 
     /// Creates a configuration.
-    public init(workers: Int = 2, maxBatchSize: Int = 64, maxBatchWaitMilliseconds: Int = 0) {
+    public init(workers: Int = 2, maxBatchSize: Int = 64, maxBatchWaitMilliseconds: Int = 2) {
         self.workers = workers
         self.maxBatchSize = maxBatchSize
         self.maxBatchWaitMilliseconds = maxBatchWaitMilliseconds

@@ -50,8 +50,8 @@ extension Keel {
         @Option(help: "The most requests sent to a worker at once (adaptive batching).")
         var maxBatchSize = 64
 
-        @Option(help: ArgumentHelp("How long a free worker waits to fill a batch, in milliseconds (0: never waits).", valueName: "ms"))
-        var maxBatchWaitMs = 0
+        @Option(help: ArgumentHelp("How long a free worker may wait for a batch as large as its last one, in milliseconds (0: never waits).", valueName: "ms"))
+        var maxBatchWaitMs = 2
 
         @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
         var logLevel: String = "info"
