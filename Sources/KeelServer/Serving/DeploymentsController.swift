@@ -21,10 +21,7 @@ struct DeploymentsController<Context: RequestContext>: Sendable {
 
     @Sendable func create(_ request: Request, context: Context) async throws -> Response {
         let body = try await request.decodeMLflow(CreateDeploymentBody.self, context: context)
-        let state = try await service.create(DeploymentRequest(
-            name: body.name, model: body.model, followAlias: body.followAlias, traffic: body.traffic, workers: body.workers,
-            maxBatchSize: body.maxBatchSize, maxBatchWaitMilliseconds: body.maxBatchWaitMs
-        ))
+        let state = try await service.create(DeploymentRequest(name: body.name, model: body.model, settings: body.settings.settings))
         return ServingHTTP.json(["deployment": DeploymentJSON.object(state)])
     }
 
@@ -38,10 +35,9 @@ struct DeploymentsController<Context: RequestContext>: Sendable {
 
     @Sendable func update(_ request: Request, context: Context) async throws -> Response {
         let body = try await request.decodeMLflow(UpdateDeploymentBody.self, context: context)
-        let state = try await service.update(try context.parameters.require("name"), DeploymentUpdate(
-            model: body.model, followAlias: body.followAlias, traffic: body.traffic, workers: body.workers,
-            maxBatchSize: body.maxBatchSize, maxBatchWaitMilliseconds: body.maxBatchWaitMs
-        ))
+        let state = try await service.update(
+            try context.parameters.require("name"), DeploymentUpdate(model: body.model, settings: body.settings.settings)
+        )
         return ServingHTTP.json(["deployment": DeploymentJSON.object(state)])
     }
 
@@ -66,10 +62,8 @@ struct DeploymentsController<Context: RequestContext>: Sendable {
     }
 }
 
-/// `POST /api/2.0/keel/deployments`.
-struct CreateDeploymentBody: Decodable {
-    var name: String
-    var model: String
+/// The settings fields both create and update bodies carry, at the top level of the JSON.
+struct DeploymentSettingsBody: Decodable {
     var followAlias: Bool?
     var traffic: TrafficPolicy?
     var workers: Int?
@@ -77,47 +71,50 @@ struct CreateDeploymentBody: Decodable {
     var maxBatchWaitMs: Int?
 
     enum CodingKeys: String, CodingKey {
-        case name, model, traffic, workers
+        case traffic, workers
         case followAlias = "follow_alias"
         case maxBatchSize = "max_batch_size"
         case maxBatchWaitMs = "max_batch_wait_ms"
+    }
+
+    var settings: DeploymentSettings {
+        DeploymentSettings(
+            followAlias: followAlias, traffic: traffic, workers: workers, maxBatchSize: maxBatchSize,
+            maxBatchWaitMilliseconds: maxBatchWaitMs
+        )
+    }
+}
+
+/// `POST /api/2.0/keel/deployments`: `name`, `model` and the settings fields.
+struct CreateDeploymentBody: Decodable {
+    var name: String
+    var model: String
+    var settings: DeploymentSettingsBody
+
+    private enum CodingKeys: String, CodingKey { case name, model }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        name = try container.decode(String.self, forKey: .name)
+        model = try container.decode(String.self, forKey: .model)
+        settings = try DeploymentSettingsBody(from: decoder)
     }
 }
 
 /// `PATCH /api/2.0/keel/deployments/{name}`: every field optional.
 struct UpdateDeploymentBody: Decodable {
     var model: String?
-    var followAlias: Bool?
-    var traffic: TrafficPolicy?
-    var workers: Int?
-    var maxBatchSize: Int?
-    var maxBatchWaitMs: Int?
+    var settings: DeploymentSettingsBody
 
-    enum CodingKeys: String, CodingKey {
-        case model, traffic, workers
-        case followAlias = "follow_alias"
-        case maxBatchSize = "max_batch_size"
-        case maxBatchWaitMs = "max_batch_wait_ms"
+    private enum CodingKeys: String, CodingKey { case model }
+
+    init(from decoder: any Decoder) throws {
+        model = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(String.self, forKey: .model)
+        settings = try DeploymentSettingsBody(from: decoder)
     }
 }
 
-/// `POST …/promote`: the version to promote (required for A/B splits).
+/// `POST …/promote`: the version to promote (required for an A/B split).
 struct PromoteBody: Decodable {
-    var version: PromotedVersion?
-
-    /// A version as a number or a string.
-    struct PromotedVersion: Decodable {
-        var value: Int64
-
-        init(from decoder: any Decoder) throws {
-            let container = try decoder.singleValueContainer()
-            if let number = try? container.decode(Int64.self) {
-                value = number
-            } else if let text = try? container.decode(String.self), let number = Int64(text) {
-                value = number
-            } else {
-                throw KeelError.invalidParameter("version must be a model version number.")
-            }
-        }
-    }
+    var version: ModelVersionNumber?
 }

@@ -1,13 +1,9 @@
 import KeelCore
 import KeelRegistry
 
-/// What a user asks for when creating a deployment.
-public struct DeploymentRequest: Sendable {
-    /// The deployment's name.
-    public var name: String
-    /// `name@alias` or `name/version`.
-    public var model: String
-    /// Follow the alias when it moves (default: true when `model` names an alias).
+/// The tunable parts of a deployment; nil means "the default" on create, "unchanged" on update.
+public struct DeploymentSettings: Sendable {
+    /// Follow the alias when it moves (default: true when the model names an alias).
     public var followAlias: Bool?
     /// The traffic policy (default: single).
     public var traffic: TrafficPolicy?
@@ -18,13 +14,11 @@ public struct DeploymentRequest: Sendable {
     /// Longest wait to fill a batch, milliseconds.
     public var maxBatchWaitMilliseconds: Int?
 
-    /// Creates a request.
+    /// Creates settings.
     public init(
-        name: String, model: String, followAlias: Bool? = nil, traffic: TrafficPolicy? = nil, workers: Int? = nil,
-        maxBatchSize: Int? = nil, maxBatchWaitMilliseconds: Int? = nil
+        followAlias: Bool? = nil, traffic: TrafficPolicy? = nil, workers: Int? = nil, maxBatchSize: Int? = nil,
+        maxBatchWaitMilliseconds: Int? = nil
     ) {
-        self.name = name
-        self.model = model
         self.followAlias = followAlias
         self.traffic = traffic
         self.workers = workers
@@ -33,32 +27,34 @@ public struct DeploymentRequest: Sendable {
     }
 }
 
+/// What a user asks for when creating a deployment.
+public struct DeploymentRequest: Sendable {
+    /// The deployment's name.
+    public var name: String
+    /// `name@alias` or `name/version`.
+    public var model: String
+    /// Policy, workers and batching.
+    public var settings: DeploymentSettings
+
+    /// Creates a request.
+    public init(name: String, model: String, settings: DeploymentSettings = DeploymentSettings()) {
+        self.name = name
+        self.model = model
+        self.settings = settings
+    }
+}
+
 /// A change to a deployment; nil fields stay as they are.
 public struct DeploymentUpdate: Sendable {
     /// A new model reference (`name@alias` or `name/version`).
     public var model: String?
-    /// Follow the alias or not.
-    public var followAlias: Bool?
-    /// A new traffic policy.
-    public var traffic: TrafficPolicy?
-    /// Worker processes per version.
-    public var workers: Int?
-    /// Largest batch per worker frame.
-    public var maxBatchSize: Int?
-    /// Longest wait to fill a batch, milliseconds.
-    public var maxBatchWaitMilliseconds: Int?
+    /// Policy, workers and batching.
+    public var settings: DeploymentSettings
 
     /// Creates an update.
-    public init(
-        model: String? = nil, followAlias: Bool? = nil, traffic: TrafficPolicy? = nil, workers: Int? = nil,
-        maxBatchSize: Int? = nil, maxBatchWaitMilliseconds: Int? = nil
-    ) {
+    public init(model: String? = nil, settings: DeploymentSettings = DeploymentSettings()) {
         self.model = model
-        self.followAlias = followAlias
-        self.traffic = traffic
-        self.workers = workers
-        self.maxBatchSize = maxBatchSize
-        self.maxBatchWaitMilliseconds = maxBatchWaitMilliseconds
+        self.settings = settings
     }
 }
 
@@ -68,17 +64,15 @@ extension DeploymentService {
         try Deployment.validate(name: request.name)
         let reference = try ModelReference(parsing: request.model)
         let version = try await resolve(reference)
-        let traffic = request.traffic ?? .single
+        let settings = request.settings
+        let traffic = settings.traffic ?? .single
         try traffic.validate(primary: version)
         try await requireVersions(traffic.versions, of: reference.name)
         let now = Timestamp.nowMillis()
         let deployment = Deployment(
             name: request.name, modelName: reference.name, alias: reference.alias, primaryVersion: version,
-            followAlias: reference.alias != nil && (request.followAlias ?? true), traffic: traffic,
-            runtime: try Self.runtime(
-                workers: request.workers, maxBatchSize: request.maxBatchSize, maxBatchWait: request.maxBatchWaitMilliseconds,
-                base: RuntimeConfiguration()
-            ),
+            followAlias: reference.alias != nil && (settings.followAlias ?? true), traffic: traffic,
+            runtime: try Self.runtime(settings, base: RuntimeConfiguration()),
             createdAt: now, updatedAt: now
         )
         try await store.insert(deployment)
@@ -107,14 +101,12 @@ extension DeploymentService {
             resolvedVersion = try await resolve(parsed)
         }
         let modelName = reference?.name ?? current.modelName
-        if let traffic = update.traffic {
+        let settings = update.settings
+        if let traffic = settings.traffic {
             try traffic.validate(primary: resolvedVersion ?? current.primaryVersion)
             try await requireVersions(traffic.versions, of: modelName)
         }
-        let runtime = try Self.runtime(
-            workers: update.workers, maxBatchSize: update.maxBatchSize, maxBatchWait: update.maxBatchWaitMilliseconds,
-            base: current.runtime
-        )
+        let runtime = try Self.runtime(settings, base: current.runtime)
         let newModel: (reference: ModelReference, version: Int64)? = reference.flatMap { ref in resolvedVersion.map { (ref, $0) } }
         let updated = try await store.update(name, event: "updated") { stored in
             var next = stored
@@ -124,8 +116,8 @@ extension DeploymentService {
                 next.primaryVersion = newModel.version
                 next.followAlias = newModel.reference.alias != nil
             }
-            if let followAlias = update.followAlias { next.followAlias = followAlias && next.alias != nil }
-            if let traffic = update.traffic { next.traffic = traffic }
+            if let followAlias = settings.followAlias { next.followAlias = followAlias && next.alias != nil }
+            if let traffic = settings.traffic { next.traffic = traffic }
             next.runtime = runtime
             try next.traffic.validate(primary: next.primaryVersion)
             return next
@@ -213,21 +205,21 @@ extension DeploymentService {
         }
     }
 
-    static func runtime(workers: Int?, maxBatchSize: Int?, maxBatchWait: Int?, base: RuntimeConfiguration) throws -> RuntimeConfiguration {
+    static func runtime(_ settings: DeploymentSettings, base: RuntimeConfiguration) throws -> RuntimeConfiguration {
         var runtime = base
-        if let workers {
+        if let workers = settings.workers {
             guard (1...RuntimeConfiguration.Limits.maxWorkers).contains(workers) else {
                 throw KeelError.invalidParameter("workers must be between 1 and \(RuntimeConfiguration.Limits.maxWorkers), got \(workers).")
             }
             runtime.workers = workers
         }
-        if let maxBatchSize {
+        if let maxBatchSize = settings.maxBatchSize {
             guard (1...RuntimeConfiguration.Limits.maxBatchSize).contains(maxBatchSize) else {
                 throw KeelError.invalidParameter("max_batch_size must be between 1 and \(RuntimeConfiguration.Limits.maxBatchSize), got \(maxBatchSize).")
             }
             runtime.maxBatchSize = maxBatchSize
         }
-        if let maxBatchWait {
+        if let maxBatchWait = settings.maxBatchWaitMilliseconds {
             guard (0...RuntimeConfiguration.Limits.maxBatchWaitMilliseconds).contains(maxBatchWait) else {
                 throw KeelError.invalidParameter(
                     "max_batch_wait_ms must be between 0 and \(RuntimeConfiguration.Limits.maxBatchWaitMilliseconds), got \(maxBatchWait)."

@@ -11,7 +11,7 @@ extension TrafficPolicy: Codable {
     }
 
     private struct Variant: Codable {
-        var version: FlexibleVersion
+        var version: ModelVersionNumber
         var weight: Double
     }
 
@@ -49,15 +49,15 @@ extension TrafficPolicy: Codable {
             try container.encode(String(candidate), forKey: .candidate)
             try container.encode(percent, forKey: .percent)
         case .abTest(let variants, let stickyHeader):
-            try container.encode(variants.map { Variant(version: FlexibleVersion(value: $0.version), weight: $0.weight) }, forKey: .variants)
+            try container.encode(variants.map { Variant(version: ModelVersionNumber(value: $0.version), weight: $0.weight) }, forKey: .variants)
             try container.encodeIfPresent(stickyHeader, forKey: .stickyHeader)
         case .shadow(let candidate):
             try container.encode(String(candidate), forKey: .candidate)
         }
     }
 
-    private static func require(_ container: KeyedDecodingContainer<CodingKeys>, _ key: CodingKeys, for kind: String) throws -> FlexibleVersion {
-        guard let value = try container.decodeIfPresent(FlexibleVersion.self, forKey: key) else {
+    private static func require(_ container: KeyedDecodingContainer<CodingKeys>, _ key: CodingKeys, for kind: String) throws -> ModelVersionNumber {
+        guard let value = try container.decodeIfPresent(ModelVersionNumber.self, forKey: key) else {
             throw KeelError.invalidParameter("Traffic kind '\(kind)' needs '\(key.rawValue)' (a model version).")
         }
         return value
@@ -75,13 +75,15 @@ extension TrafficPolicy: Codable {
     }
 }
 
-/// A model version written as `"3"` or `3`; always positive.
-struct FlexibleVersion: Codable, Hashable {
-    var value: Int64
+/// A model version as the wire writes it, `"3"` or `3`; always positive.
+public struct ModelVersionNumber: Codable, Hashable, Sendable {
+    /// The version.
+    public var value: Int64
 
-    init(value: Int64) { self.value = value }
+    /// Wraps a version.
+    public init(value: Int64) { self.value = value }
 
-    init(from decoder: any Decoder) throws {
+    public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if let number = try? container.decode(Int64.self) {
             value = number
@@ -93,7 +95,7 @@ struct FlexibleVersion: Codable, Hashable {
         guard value > 0 else { throw KeelError.invalidParameter("A model version must be a positive integer, got \(value).") }
     }
 
-    func encode(to encoder: any Encoder) throws {
+    public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(String(value))
     }
