@@ -2,6 +2,7 @@ public import Hummingbird
 import KeelCore
 import KeelServing
 import Logging
+import NIOCore
 import ServiceLifecycle
 
 /// Builds the `keel serve` application: one model behind MLflow's scoring protocol and OIP.
@@ -25,7 +26,13 @@ public func buildScoringApplication(_ configuration: ScoringServerConfiguration)
     let router = Router(context: KeelRequestContext.self)
     router.add(middleware: MLflowErrorMiddleware())
     ScoringController(gateway: gateway, fixedEndpoint: configuration.name).addRoutes(to: router.group())
-    router.get("version") { _, _ in HealthController<KeelRequestContext>.mlflowCompatibleVersion }
+    // As `mlflow models serve`: the bare version, labelled JSON.
+    router.get("version") { _, _ in
+        Response(
+            status: .ok, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(string: HealthController<KeelRequestContext>.mlflowCompatibleVersion))
+        )
+    }
     OpenInferenceController(gateway: gateway, serverVersion: KeelBuild.version).addRoutes(to: router)
     PrometheusController(metrics: metrics).addRoutes(to: router)
 

@@ -48,6 +48,7 @@ enum DeploymentJSON {
             "workers": target.workers,
             "ready_workers": target.readyWorkers,
             "restarts": target.restarts,
+            "worker_pids": target.workerPIDs,
         ]
         if let message = target.message { object["message"] = message }
         return object

@@ -14,6 +14,10 @@ struct ScoringController<Context: RequestContext>: Sendable {
     func addRoutes(to router: RouterGroup<Context>) {
         let prefix = fixedEndpoint == nil ? ":name/" : ""
         router.post("\(prefix)invocations", use: invocations)
+        // `mlflow models serve` (FastAPI) answers other methods with 405 and this body.
+        router.get("\(prefix)invocations") { _, _ in
+            ServingHTTP.json(["detail": "Method Not Allowed"], status: .methodNotAllowed)
+        }
         router.get("\(prefix)ping", use: ping)
         if fixedEndpoint != nil { router.get("health", use: ping) }
     }

@@ -239,7 +239,8 @@ extension DeploymentService {
             targets.append(DeploymentState.TargetState(
                 version: version, role: deployment.role(of: version), state: status?.state ?? .failed,
                 workers: deployment.runtime.workers, readyWorkers: status?.readyWorkers ?? 0, restarts: status?.restarts ?? 0,
-                message: status?.message ?? (runtime == nil ? unavailableReason : nil)
+                message: status?.message ?? (runtime == nil ? unavailableReason : nil),
+                workerPIDs: status?.workerPIDs ?? []
             ))
         }
         let primary = targets.first!

@@ -28,6 +28,8 @@ public struct DeploymentState: Sendable {
         public var restarts: Int
         /// The runtime's last problem.
         public var message: String?
+        /// Process ids of its ready workers (for memory accounting and operators).
+        public var workerPIDs: [Int32]
     }
 }
 

@@ -180,17 +180,21 @@ public final class ModelRuntime: Sendable {
             }
             return .ended("\(error)")
         }
-        workerBecameReady(connection.hello)
+        workerBecameReady(connection.hello, pid: process.pid)
         let why = await serve(connection: connection, process: process)
-        status.withLockedValue { $0.readyWorkers -= 1 }
+        status.withLockedValue { status in
+            status.readyWorkers -= 1
+            status.workerPIDs.removeAll { $0 == process.pid }
+        }
         connection.close()
         process.terminate()
         return .ended(why)
     }
 
-    private func workerBecameReady(_ hello: WorkerHeader) {
+    private func workerBecameReady(_ hello: WorkerHeader, pid: Int32) {
         status.withLockedValue { status in
             status.readyWorkers += 1
+            status.workerPIDs.append(pid)
             status.state = .ready
             if status.model == nil {
                 status.model = LoadedModelDescription(

@@ -22,6 +22,8 @@ public struct RuntimeStatus: Sendable, Hashable {
     public var readyWorkers: Int
     /// Worker restarts so far (crashes, timeouts, memory recycling).
     public var restarts: Int
+    /// Process ids of the workers that answer now.
+    public var workerPIDs: [Int32] = []
     /// What the first worker reported about the model.
     public var model: LoadedModelDescription?
 }

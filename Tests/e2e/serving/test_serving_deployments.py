@@ -233,3 +233,14 @@ def test_unknown_deployment_is_resource_does_not_exist(keel, method, suffix):
     path = f"{serving.DEPLOYMENTS}/{unique_name('absent')}{suffix}"
     kwargs = {"json": {"traffic": {"kind": "single"}}} if method == "PATCH" else {}
     assert_error(keel.request(method, path, **kwargs), 404, "RESOURCE_DOES_NOT_EXIST")
+
+
+def test_targets_name_their_live_worker_processes(keel, deployments, iris_model):
+    """worker_pids lists exactly the ready workers, and each is a running keel_worker."""
+    name = deployments.create(f"{iris_model.name}/{iris_model.versions['iris']}", workers=2)["name"]
+    shown = assert_ok(keel.get(name))["deployment"]
+    (target,) = shown["targets"]
+    assert len(target["worker_pids"]) == target["ready_workers"] == 2, shown
+    for pid in target["worker_pids"]:
+        with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+            assert b"keel_worker" in cmdline.read(), pid

@@ -59,6 +59,17 @@ def test_health_endpoints_answer_200(standalone, path):
         assert resp.text.strip(), "/version answered an empty body"
 
 
+def test_other_methods_on_invocations_are_405_like_mlflow(standalone):
+    resp = requests.get(f"{standalone.url}/invocations", timeout=30)
+    assert resp.status_code == 405, describe(resp)
+    assert resp.json() == {"detail": "Method Not Allowed"}, describe(resp)
+
+
+def test_version_is_labelled_json_like_mlflow(standalone):
+    resp = requests.get(f"{standalone.url}/version", timeout=30)
+    assert resp.headers["Content-Type"].startswith("application/json"), describe(resp)
+
+
 @pytest.mark.parametrize("fmt", sorted(PAYLOADS))
 def test_invocations_predict_like_the_model(standalone, fmt):
     resp = post(standalone.url, PAYLOADS[fmt])
