@@ -86,3 +86,29 @@ struct ServingStoreTests {
         }
     }
 }
+
+extension ServingStoreTests {
+    @Test("inference-log pages stay put while new records arrive", arguments: TestBackend.enabled)
+    func stablePages(backend: TestBackend) async throws {
+        try await backend.withStore { metadata in
+            let writer = InferenceLogWriter(store: metadata, metrics: ServingMetrics(), logger: Logger(label: "test"))
+            func record(_ id: String, at time: Int64) -> InferenceRecord {
+                InferenceRecord(
+                    requestID: id, role: "primary", deployment: "a", modelVersion: "1", protocolName: "v2", status: 200,
+                    latencyMicroseconds: 1, timestampMilliseconds: time, requestBody: nil, responseBody: nil
+                )
+            }
+            for index in 0..<6 { writer.append(record("old\(index)", at: Int64(index / 2))) }
+            await writer.flush()
+            let reader = InferenceLogReader(store: metadata)
+            let first = try await reader.records(deployment: "a", maxResults: 3, pageToken: nil)
+            for index in 0..<4 { writer.append(record("new\(index)", at: 100)) }
+            await writer.flush()
+            let second = try await reader.records(deployment: "a", maxResults: 3, pageToken: first.nextPageToken)
+            let seen = (first.records + second.records).map(\.requestID)
+            #expect(Set(seen).count == 6)
+            #expect(seen.allSatisfy { $0.hasPrefix("old") })
+            #expect(second.nextPageToken == nil)
+        }
+    }
+}

@@ -1,3 +1,4 @@
+import Foundation
 import KeelCore
 public import KeelStore
 import SQLKit
@@ -20,17 +21,14 @@ public struct InferenceLogReader: Sendable {
     }
 
     /// Records of `deployment` (all deployments when nil), newest first.
+    ///
+    /// The page token names the last record returned (time, request id, role), so pages stay
+    /// put while new requests are logged in front of them.
     public func records(deployment: String?, maxResults: Int, pageToken: String?) async throws -> Page {
         guard (1...10_000).contains(maxResults) else {
             throw KeelError.invalidParameter("max_results must be between 1 and 10000, got \(maxResults).")
         }
-        let offset: Int
-        if let pageToken {
-            guard let parsed = Int(pageToken), parsed >= 0 else { throw KeelError.invalidParameter("Invalid page_token '\(pageToken)'.") }
-            offset = parsed
-        } else {
-            offset = 0
-        }
+        let after = try pageToken.map(LogPosition.init(token:))
         struct Row: Decodable {
             let requestId: String
             let role: String
@@ -46,8 +44,18 @@ public struct InferenceLogReader: Sendable {
         let rows = try await store.read { database in
             let query = database.select().columns(InferenceLogWriter.columns.map { SQLColumn($0) }).from("inference_log")
             if let deployment { query.where("deployment", .equal, deployment) }
+            if let after {
+                query.where { group in
+                    group.where("timestamp_ms", .lessThan, after.timestamp)
+                        .orWhere { $0.where("timestamp_ms", .equal, after.timestamp).where("request_id", .greaterThan, after.requestID) }
+                        .orWhere {
+                            $0.where("timestamp_ms", .equal, after.timestamp).where("request_id", .equal, after.requestID)
+                                .where("role", .greaterThan, after.role)
+                        }
+                }
+            }
             return try await query.orderBy("timestamp_ms", .descending).orderBy("request_id").orderBy("role")
-                .limit(maxResults + 1).offset(offset)
+                .limit(maxResults + 1)
                 .all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
         }
         let records = rows.prefix(maxResults).map {
@@ -57,6 +65,49 @@ public struct InferenceLogReader: Sendable {
                 timestampMilliseconds: $0.timestampMs, requestBody: $0.requestBody, responseBody: $0.responseBody
             )
         }
-        return Page(records: Array(records), nextPageToken: rows.count > maxResults ? String(offset + maxResults) : nil)
+        let next = rows.count > maxResults ? records.last.map { LogPosition(record: $0).token } : nil
+        return Page(records: Array(records), nextPageToken: next)
+    }
+}
+
+/// Where a page of the inference log ended, as an opaque token.
+struct LogPosition {
+    var timestamp: Int64
+    var requestID: String
+    var role: String
+
+    init(record: InferenceRecord) {
+        timestamp = record.timestampMilliseconds
+        requestID = record.requestID
+        role = record.role
+    }
+
+    /// Parses a token made by ``token``; anything else is INVALID_PARAMETER_VALUE.
+    init(token: String) throws {
+        let parts = Self.unhex(token)?.split(separator: "\u{1F}", omittingEmptySubsequences: false)
+        guard let parts, parts.count == 3, let timestamp = Int64(parts[0]) else {
+            throw KeelError.invalidParameter("Invalid page_token '\(token)'.")
+        }
+        self.timestamp = timestamp
+        requestID = String(parts[1])
+        role = String(parts[2])
+    }
+
+    /// Hex of `time␟request␟role`: opaque to clients, safe in a query string.
+    var token: String {
+        "\(timestamp)\u{1F}\(requestID)\u{1F}\(role)".utf8.map { String(format: "%02x", $0) }.joined()
+    }
+
+    private static func unhex(_ text: String) -> String? {
+        guard text.count.isMultiple(of: 2), !text.isEmpty else { return nil }
+        var bytes: [UInt8] = []
+        var index = text.startIndex
+        while index < text.endIndex {
+            let next = text.index(index, offsetBy: 2)
+            guard let byte = UInt8(text[index..<next], radix: 16) else { return nil }
+            bytes.append(byte)
+            index = next
+        }
+        return String(validating: bytes, as: UTF8.self)
     }
 }
