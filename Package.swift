@@ -79,6 +79,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "KeelMonitoring",
+            dependencies: ["KeelCore"],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "KeelServer",
             dependencies: [
                 "KeelCore",
@@ -145,6 +150,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
+            exclude: ["Fixtures"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "KeelMonitoringTests",
+            dependencies: ["KeelMonitoring"],
             exclude: ["Fixtures"],
             swiftSettings: strictSettings
         ),
