@@ -1,5 +1,5 @@
 import Foundation
-import KeelMonitoring
+@testable import KeelMonitoring
 import Testing
 
 /// Keel's drift statistics against the values scipy and Evidently 0.7.23 computed on the same
@@ -106,6 +106,46 @@ struct DriftStatisticsTests {
         for fixture in FixtureValues.cases("ndtr") {
             let x = FixtureValues.number(fixture["x"])
             #expect(close(standardNormalCDF(x), FixtureValues.number(fixture["ndtr"])), "x \(x)")
+        }
+    }
+}
+
+extension DriftStatisticsTests {
+    @Test("Kolmogorov-Smirnov: statistic and exact p-value as scipy's ks_2samp")
+    func kolmogorovSmirnov() {
+        let cases = FixtureValues.cases("ks_2samp")
+        #expect(cases.count > 10)
+        for fixture in cases {
+            let name = fixture["name"] as! String
+            let expected = (fixture["expected"] as! [String: Any])["auto"] as! [String: Any]
+            let (result, method) = kolmogorovSmirnovTest(FixtureValues.numbers(fixture["reference"]), FixtureValues.numbers(fixture["current"]))
+            #expect(close(result.statistic, FixtureValues.number(expected["statistic"])), "\(name): D \(result.statistic)")
+            if expected["resolved_method"] as? String == "exact" {
+                #expect(method == .exact, "\(name)")
+                #expect(close(result.pValue, FixtureValues.number(expected["pvalue"])), "\(name): p \(result.pValue)")
+            } else {
+                // Kolmogorov's limit instead of scipy's finite-N distribution: same verdict, close value.
+                #expect(method == .asymptotic, "\(name)")
+                #expect(close(result.pValue, FixtureValues.number(expected["pvalue"]), 0.05), "\(name): p \(result.pValue)")
+                #expect((result.pValue <= 0.05) == (FixtureValues.number(expected["pvalue"]) <= 0.05), "\(name)")
+            }
+        }
+    }
+
+    @Test("the exact KS kernels, bit for bit where scipy's are")
+    func exactKernels() {
+        let kernels = FixtureValues.all["ks_exact_kernels"] as! [String: Any]
+        for fixture in kernels["prob_outside_square"] as! [[String: Any]] {
+            let n = Int(FixtureValues.number(fixture["n"]))
+            let h = Int(FixtureValues.number(fixture["h"]))
+            #expect(close(probabilityOutsideSquare(n: n, h: h), FixtureValues.number(fixture["expected"]), 1e-12), "n \(n) h \(h)")
+        }
+        for fixture in kernels["outer_prob_inside_method"] as! [[String: Any]] {
+            let (m, n, g, h) = (
+                Int(FixtureValues.number(fixture["m"])), Int(FixtureValues.number(fixture["n"])),
+                Int(FixtureValues.number(fixture["g"])), Int(FixtureValues.number(fixture["h"]))
+            )
+            #expect(close(outerProbabilityInside(m, n, g: g, h: h), FixtureValues.number(fixture["expected"]), 1e-12), "m \(m) n \(n) h \(h)")
         }
     }
 }
