@@ -1,0 +1,63 @@
+import KeelCore
+
+/// One column's values on one side of a comparison.
+public enum ColumnSample: Sendable {
+    /// Numbers; `nan` and infinities are missing values.
+    case numerical([Double])
+    /// Categories; `nil` is a missing value.
+    case categorical([String?])
+
+    /// How many values it holds, missing ones included.
+    public var count: Int {
+        switch self {
+        case .numerical(let values): values.count
+        case .categorical(let values): values.count
+        }
+    }
+}
+
+/// What kind of column a test sees.
+public enum ColumnKind: String, Sendable, Codable {
+    /// Numbers compared as a distribution.
+    case numerical = "num"
+    /// Values compared by counts.
+    case categorical = "cat"
+}
+
+/// A column's values on both sides after cleaning: ±inf and NaN (or nil) removed, as
+/// Evidently's per-column drift does, so both sides hold only comparable values.
+struct CleanColumn {
+    var kind: ColumnKind
+    var numericalReference: [Double] = []
+    var numericalCurrent: [Double] = []
+    var categoricalReference: [String] = []
+    var categoricalCurrent: [String] = []
+
+    init(name: String, kind: ColumnKind, reference: ColumnSample, current: ColumnSample) throws {
+        self.kind = kind
+        switch (reference, current) {
+        case (.numerical(let referenceValues), .numerical(let currentValues)):
+            numericalReference = referenceValues.filter(\.isFinite)
+            numericalCurrent = currentValues.filter(\.isFinite)
+            // Categorical tests on a numerical column count the numbers as categories.
+            categoricalReference = numericalReference.map { String($0) }
+            categoricalCurrent = numericalCurrent.map { String($0) }
+        case (.categorical(let referenceValues), .categorical(let currentValues)):
+            guard kind == .categorical else {
+                throw KeelError.invalidParameter("Column '\(name)' holds text, so it cannot be compared as numbers.")
+            }
+            categoricalReference = referenceValues.compactMap { $0 }
+            categoricalCurrent = currentValues.compactMap { $0 }
+        default:
+            throw KeelError.invalidParameter("Column '\(name)' is numerical on one side and text on the other.")
+        }
+        guard referenceCount > 0 else { throw KeelError.invalidParameter("Column '\(name)' has no values in the reference data.") }
+        guard currentCount > 0 else { throw KeelError.invalidParameter("Column '\(name)' has no values in the current data.") }
+    }
+
+    var referenceCount: Int { categoricalReference.count }
+    var currentCount: Int { categoricalCurrent.count }
+
+    /// Distinct values over both sides (Evidently's `n_values`).
+    var distinctValues: Int { Set(categoricalReference).union(categoricalCurrent).count }
+}

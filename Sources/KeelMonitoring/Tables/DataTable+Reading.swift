@@ -1,0 +1,118 @@
+import Foundation
+import KeelCore
+
+extension DataTable {
+    /// Reads a CSV file (RFC 4180: quoted fields, doubled quotes, newlines inside quotes)
+    /// or, for `.jsonl`/`.ndjson`, JSON Lines with one object per line.
+    public static func read(path: String) throws -> DataTable {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw KeelError.invalidParameter("Cannot read '\(path)': no such file, or it is not readable.")
+        }
+        let text = String(decoding: data, as: UTF8.self)
+        if path.hasSuffix(".jsonl") || path.hasSuffix(".ndjson") { return try jsonLines(text, path: path) }
+        return try csv(text, path: path)
+    }
+
+    /// Parses CSV text whose first record is the header.
+    public static func csv(_ text: String, path: String = "input") throws -> DataTable {
+        var records = parseCSV(text)
+        guard !records.isEmpty else { throw KeelError.invalidParameter("'\(path)' is empty: a header row is needed.") }
+        let header = records.removeFirst().map { $0 ?? "" }
+        guard Set(header).count == header.count else {
+            throw KeelError.invalidParameter("'\(path)' repeats a column name in its header.")
+        }
+        return DataTable(header: header, rows: records.filter { $0 != [nil] && $0 != [""] })
+    }
+
+    /// Parses JSON Lines: the columns are the keys seen, in first-seen order.
+    static func jsonLines(_ text: String, path: String) throws -> DataTable {
+        var header: [String] = []
+        var objects: [[String: JSONCell]] = []
+        let decoder = JSONDecoder()
+        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: true).enumerated() {
+            guard let object = try? decoder.decode([String: JSONCell].self, from: Data(line.utf8)) else {
+                throw KeelError.invalidParameter("'\(path)' line \(number + 1) is not a JSON object of plain values.")
+            }
+            for key in object.keys.sorted() where !header.contains(key) { header.append(key) }
+            objects.append(object)
+        }
+        let rows = objects.map { object in header.map { object[$0]?.text } }
+        return DataTable(header: header, rows: rows)
+    }
+
+    /// One JSON value in a JSON Lines row, as the text a CSV cell would hold.
+    enum JSONCell: Decodable {
+        case value(String)
+        case missing
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            if container.decodeNil() {
+                self = .missing
+            } else if let flag = try? container.decode(Bool.self) {
+                self = .value(flag ? "True" : "False")
+            } else if let number = try? container.decode(Double.self) {
+                self = .value(number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : String(number))
+            } else {
+                self = .value(try container.decode(String.self))
+            }
+        }
+
+        var text: String? {
+            if case .value(let text) = self { return text }
+            return nil
+        }
+    }
+
+    /// Splits CSV text into records of fields; an empty unquoted field is nil.
+    static func parseCSV(_ text: String) -> [[String?]] {
+        var records: [[String?]] = []
+        var record: [String?] = []
+        var field = ""
+        var quoted = false
+        var wasQuoted = false
+        var iterator = text.unicodeScalars.makeIterator()
+        var pending: Unicode.Scalar? = iterator.next()
+        func endField() {
+            record.append(field.isEmpty && !wasQuoted ? nil : field)
+            field = ""
+            wasQuoted = false
+        }
+        while let scalar = pending {
+            pending = iterator.next()
+            if quoted {
+                if scalar == "\"" {
+                    if pending == "\"" {
+                        field.unicodeScalars.append("\"")
+                        pending = iterator.next()
+                    } else {
+                        quoted = false
+                    }
+                } else {
+                    field.unicodeScalars.append(scalar)
+                }
+                continue
+            }
+            switch scalar {
+            case "\"" where field.isEmpty:
+                quoted = true
+                wasQuoted = true
+            case ",":
+                endField()
+            case "\r":
+                continue
+            case "\n":
+                endField()
+                records.append(record)
+                record = []
+            default:
+                field.unicodeScalars.append(scalar)
+            }
+        }
+        if !field.isEmpty || wasQuoted || !record.isEmpty {
+            endField()
+            records.append(record)
+        }
+        return records
+    }
+}
