@@ -104,6 +104,7 @@ let package = Package(
                 "KeelCore",
                 "KeelServer",
                 "KeelServing",
+                "KeelMonitoring",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
