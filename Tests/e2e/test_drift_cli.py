@@ -88,3 +88,15 @@ def test_bad_input_is_explained(args, message):
     result = drift(*[a.format(**names) for a in args])
     assert result.returncode != 0
     assert message in result.stderr, result.stderr
+
+
+def test_html_report_is_self_contained(tmp_path):
+    small = evidently("small")
+    report = tmp_path / "drift.html"
+    result = drift(str(FIXTURES / small["reference_csv"]), str(FIXTURES / small["current_csv"]), "--html", str(report))
+    assert result.returncode == 0, result.stderr
+    page = report.read_text()
+    assert page.startswith("<!doctype html>") and "Data drift detected" in page
+    assert page.count("<svg") == len(small["legacy_api"]["columns"]), "one chart per column"
+    assert "http://" not in page.replace('xmlns="http://www.w3.org/2000/svg"', ""), "no network references"
+    assert "<script" not in page

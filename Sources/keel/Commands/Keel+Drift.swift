@@ -15,6 +15,7 @@ extension Keel {
                 The data set drifted when at least half of the columns did (--drift-share).
                 Examples:
                   keel drift train.csv last_week.csv
+                  keel drift train.csv last_week.csv --html drift.html
                   keel drift train.csv today.jsonl --target churned --prediction score --json
                   keel drift ref.csv cur.csv --method psi --threshold 0.2 --fail-on-drift
                   keel drift ref.csv cur.csv --column-method age=wasserstein --column-threshold age=0.05
@@ -55,6 +56,9 @@ extension Keel {
         @Flag(help: "Print JSON for programs instead of a table for people.")
         var json = false
 
+        @Option(help: ArgumentHelp("Also write a self-contained HTML report (table and a chart per column).", valueName: "file"))
+        var html: String?
+
         @Flag(help: "Exit with status 1 when the data set drifted (for CI and pipelines).")
         var failOnDrift = false
 
@@ -72,9 +76,11 @@ extension Keel {
                 guard let number = Double(value) else { throw ValidationError("--column-threshold \(pair): '\(value)' is not a number.") }
                 options.thresholds[column] = number
             }
+            let referenceTable = try DataTable.read(path: reference)
+            let currentTable = try DataTable.read(path: current)
             let drift = try DriftReport.compare(
-                reference: try DataTable.read(path: reference),
-                current: try DataTable.read(path: current),
+                reference: referenceTable,
+                current: currentTable,
                 target: target,
                 prediction: prediction,
                 columns: columns.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } },
@@ -85,6 +91,15 @@ extension Keel {
                 print(String(decoding: data, as: UTF8.self))
             } else {
                 DriftOutput.printTable(drift)
+            }
+            if let html {
+                let page = DriftHTML.render(drift, reference: referenceTable, current: currentTable, referenceName: reference, currentName: current)
+                do {
+                    try page.write(toFile: html, atomically: true, encoding: .utf8)
+                } catch {
+                    throw ValidationError("Cannot write the report to '\(html)': \(error.localizedDescription)")
+                }
+                if !json { print("Report written to \(html).") }
             }
             if failOnDrift, drift.detected { throw ExitCode.failure }
         }
