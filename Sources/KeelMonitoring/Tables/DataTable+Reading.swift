@@ -8,9 +8,22 @@ extension DataTable {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw KeelError.invalidParameter("Cannot read '\(path)': no such file, or it is not readable.")
         }
-        let text = String(decoding: data, as: UTF8.self)
-        if path.hasSuffix(".jsonl") || path.hasSuffix(".ndjson") { return try jsonLines(text, path: path) }
-        return try csv(text, path: path)
+        if path.hasSuffix(".jsonl") || path.hasSuffix(".ndjson") {
+            return try jsonLines(String(decoding: data, as: UTF8.self), path: path)
+        }
+        return try csv(bytes: [UInt8](data), path: path)
+    }
+
+    /// Parses CSV bytes whose first record is the header.
+    static func csv(bytes: [UInt8], path: String) throws -> DataTable {
+        let scanner = CSVScanner(bytes: bytes)
+        let records = scanner.records()
+        guard let first = records.first else { throw KeelError.invalidParameter("'\(path)' is empty: a header row is needed.") }
+        let header = first.map { scanner.text($0) ?? "" }
+        guard Set(header).count == header.count else {
+            throw KeelError.invalidParameter("'\(path)' repeats a column name in its header.")
+        }
+        return DataTable(scanner: scanner, header: header, rows: records.dropFirst())
     }
 
     /// Parses CSV text whose first record is the header.
