@@ -26,17 +26,6 @@ extension DataTable {
         return DataTable(scanner: scanner, header: header, rows: records.dropFirst())
     }
 
-    /// Parses CSV text whose first record is the header.
-    public static func csv(_ text: String, path: String = "input") throws -> DataTable {
-        var records = parseCSV(text)
-        guard !records.isEmpty else { throw KeelError.invalidParameter("'\(path)' is empty: a header row is needed.") }
-        let header = records.removeFirst().map { $0 ?? "" }
-        guard Set(header).count == header.count else {
-            throw KeelError.invalidParameter("'\(path)' repeats a column name in its header.")
-        }
-        return DataTable(header: header, rows: records.filter { $0 != [nil] && $0 != [""] })
-    }
-
     /// Parses JSON Lines: the columns are the keys seen, in first-seen order.
     static func jsonLines(_ text: String, path: String) throws -> DataTable {
         var header: [String] = []
@@ -75,57 +64,5 @@ extension DataTable {
             if case .value(let text) = self { return text }
             return nil
         }
-    }
-
-    /// Splits CSV text into records of fields; an empty unquoted field is nil.
-    static func parseCSV(_ text: String) -> [[String?]] {
-        var records: [[String?]] = []
-        var record: [String?] = []
-        var field = ""
-        var quoted = false
-        var wasQuoted = false
-        var iterator = text.unicodeScalars.makeIterator()
-        var pending: Unicode.Scalar? = iterator.next()
-        func endField() {
-            record.append(field.isEmpty && !wasQuoted ? nil : field)
-            field = ""
-            wasQuoted = false
-        }
-        while let scalar = pending {
-            pending = iterator.next()
-            if quoted {
-                if scalar == "\"" {
-                    if pending == "\"" {
-                        field.unicodeScalars.append("\"")
-                        pending = iterator.next()
-                    } else {
-                        quoted = false
-                    }
-                } else {
-                    field.unicodeScalars.append(scalar)
-                }
-                continue
-            }
-            switch scalar {
-            case "\"" where field.isEmpty:
-                quoted = true
-                wasQuoted = true
-            case ",":
-                endField()
-            case "\r":
-                continue
-            case "\n":
-                endField()
-                records.append(record)
-                record = []
-            default:
-                field.unicodeScalars.append(scalar)
-            }
-        }
-        if !field.isEmpty || wasQuoted || !record.isEmpty {
-            endField()
-            records.append(record)
-        }
-        return records
     }
 }
