@@ -80,7 +80,17 @@ let package = Package(
         ),
         .target(
             name: "KeelMonitoring",
-            dependencies: ["KeelCore"],
+            dependencies: [
+                "KeelCore",
+                "KeelStore",
+                "KeelTracking",
+                "KeelRegistry",
+                "KeelServing",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
             swiftSettings: strictSettings
         ),
         .target(
@@ -91,6 +101,7 @@ let package = Package(
                 "KeelTracking",
                 "KeelRegistry",
                 "KeelServing",
+                "KeelMonitoring",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -9,12 +9,15 @@ public enum DriftReport {
     ///   - target: the ground-truth column (default: `target` if the reference has it).
     ///   - prediction: the model-output column (default: `prediction` if present).
     ///   - columns: only these feature columns (default: every column but `datetime`).
+    ///   - predictionKind: how to compare the prediction column, when the caller knows better
+    ///     than Evidently's guess (a regression model monitored without its target).
     public static func compare(
         reference: DataTable,
         current: DataTable,
         target: String? = nil,
         prediction: String? = nil,
         columns: [String]? = nil,
+        predictionKind: ColumnKind? = nil,
         options: DriftOptions = DriftOptions()
     ) throws -> DatasetDrift {
         let targetName = target ?? (reference.column("target") != nil ? "target" : nil)
@@ -32,7 +35,8 @@ public enum DriftReport {
         if let targetName { plan.append((targetName, regression ? .numerical : .categorical)) }
         if let predictionName {
             let column = reference.column(predictionName)!
-            plan.append((predictionName, regression || isProbability(column, current.column(predictionName)) ? .numerical : .categorical))
+            let guessed: ColumnKind = regression || isProbability(column, current.column(predictionName)) ? .numerical : .categorical
+            plan.append((predictionName, predictionKind ?? guessed))
         }
         plan += numerical.map { ($0, .numerical) } + categorical.map { ($0, .categorical) }
 

@@ -66,3 +66,14 @@ extension DataTable {
         }
     }
 }
+
+extension DataTable {
+    /// Parses bytes in `format` (`csv` or `jsonl`); `name` says what they are in error messages.
+    public static func parse(_ bytes: [UInt8], format: String, name: String) throws -> DataTable {
+        switch format {
+        case "csv": return try csv(bytes: bytes, path: name)
+        case "jsonl": return try jsonLines(String(decoding: bytes, as: UTF8.self), path: name)
+        default: throw KeelError.invalidParameter("Unknown data format '\(format)': use csv or jsonl.")
+        }
+    }
+}

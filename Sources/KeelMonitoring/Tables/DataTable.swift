@@ -18,6 +18,12 @@ public struct DataTable: Sendable {
     /// Data rows read.
     public var rowCount: Int
 
+    /// A table of these columns.
+    public init(columns: [Column], rowCount: Int) {
+        self.columns = columns
+        self.rowCount = rowCount
+    }
+
     /// The column called `name`, if any.
     public func column(_ name: String) -> Column? {
         columns.first { $0.name == name }

@@ -26,5 +26,6 @@ extension Migration {
         .loggedModels,
         .registry,
         .serving,
+        .monitoring,
     ]
 }

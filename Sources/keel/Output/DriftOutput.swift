@@ -3,31 +3,9 @@ import KeelMonitoring
 
 /// How drift results look in the terminal and as JSON.
 enum DriftOutput {
-    /// The JSON form: per column the test, score, threshold and verdict; then the data set.
+    /// The JSON form, shared with the server's drift route.
     static func json(_ drift: DatasetDrift) -> [String: Any] {
-        [
-            "columns": drift.columns.map { column -> [String: Any] in
-                [
-                    "column": column.column,
-                    "column_type": column.kind.rawValue,
-                    "stattest": column.method.rawValue,
-                    "stattest_name": column.method.displayName,
-                    "score_kind": column.method.scoreIsPValue ? "p_value" : "distance",
-                    "drift_score": column.score.isFinite ? column.score : String(column.score),
-                    "threshold": column.threshold,
-                    "drift_detected": column.detected,
-                    "reference_count": column.referenceCount,
-                    "current_count": column.currentCount,
-                ]
-            },
-            "dataset": [
-                "number_of_columns": drift.columns.count,
-                "number_of_drifted_columns": drift.driftedColumns,
-                "share_of_drifted_columns": drift.share,
-                "drift_share_threshold": drift.shareThreshold,
-                "dataset_drift": drift.detected,
-            ],
-        ]
+        drift.jsonObject
     }
 
     /// A table for people, drifted columns marked, and a one-line verdict.
