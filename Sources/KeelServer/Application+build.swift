@@ -2,6 +2,7 @@ import Foundation
 public import Hummingbird
 import KeelCore
 import KeelStore
+import KeelMonitoring
 import KeelRegistry
 import KeelServing
 import KeelTracking
@@ -27,7 +28,14 @@ public func buildApplication(_ configuration: KeelServerConfiguration) async thr
     let registry = RegistryService(store: metadata, tracking: tracking)
     let metrics = ServingMetrics()
     let deployments = DeploymentService(metadata: metadata, registry: registry, metrics: metrics, logger: logger)
-    let router = buildRouter(metadata: metadata, artifacts: artifacts, deployments: deployments, metrics: metrics)
+    let monitoring = MonitoringService(
+        store: metadata, artifacts: artifacts, deployments: deployments,
+        lineage: LineageService(registry: registry, deployments: [deployments]), logWriter: deployments.inferenceLog
+    )
+    let alerts = AlertService(monitoring: monitoring, metrics: AlertMetrics(registry: metrics.registry), logger: logger)
+    let router = buildRouter(
+        metadata: metadata, artifacts: artifacts, deployments: deployments, metrics: metrics, monitoring: monitoring, alerts: alerts
+    )
     let serverAddress = ServerAddressBox()
     var app = Application(
         router: router,
@@ -37,7 +45,8 @@ public func buildApplication(_ configuration: KeelServerConfiguration) async thr
     )
     app.addServices(
         StoreService(store: metadata),
-        DeploymentLifecycleService(deployments: deployments, python: configuration.python, serverAddress: serverAddress, logger: logger)
+        DeploymentLifecycleService(deployments: deployments, python: configuration.python, serverAddress: serverAddress, logger: logger),
+        AlertEvaluationService(alerts: alerts)
     )
     return app
 }
@@ -47,7 +56,9 @@ func buildRouter(
     metadata: any MetadataStore,
     artifacts: any ArtifactStore,
     deployments: DeploymentService,
-    metrics: ServingMetrics
+    metrics: ServingMetrics,
+    monitoring: MonitoringService,
+    alerts: AlertService
 ) -> Router<KeelRequestContext> {
     let router = Router(context: KeelRequestContext.self)
     // First, so it also shapes the answers for unknown routes.
@@ -69,11 +80,25 @@ func buildRouter(
     LineageController(lineage: LineageService(registry: registry, deployments: [deployments]))
         .addRoutes(to: router.group("api/2.0/keel/lineage"))
     DeploymentsController(service: deployments).addRoutes(to: router.group("api/2.0/keel/deployments"))
+    MonitoringController(service: monitoring).addRoutes(to: router.group("api/2.0/keel/deployments"))
+    FeedbackController(service: monitoring).addRoutes(to: router.group("api/2.0/keel/feedback"))
+    AlertsController(service: alerts).addRoutes(to: router.group("api/2.0/keel/alerts"))
     InferenceLogController(reader: InferenceLogReader(store: metadata)).addRoutes(to: router.group("api/2.0/keel/inference-log"))
     ScoringController(gateway: deployments.gateway).addRoutes(to: router.group("deployments"))
     OpenInferenceController(gateway: deployments.gateway, serverVersion: KeelBuild.version).addRoutes(to: router)
     PrometheusController(metrics: metrics).addRoutes(to: router)
     return router
+}
+
+/// Evaluates alert rules on their schedules while the server runs.
+struct AlertEvaluationService: Service {
+    let alerts: AlertService
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            await alerts.run()
+        }
+    }
 }
 
 /// Keeps the metadata store open for as long as the server runs, and closes it after the

@@ -8,6 +8,13 @@ public struct DriftHistogram: Sendable {
         public var reference: Double
         /// Share of the current data in it.
         public var current: Double
+
+        /// Creates a bar.
+        public init(label: String, reference: Double, current: Double) {
+            self.label = label
+            self.reference = reference
+            self.current = current
+        }
     }
 
     /// The bars, in bin order (numbers) or by reference share (categories).

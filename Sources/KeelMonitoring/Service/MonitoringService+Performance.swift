@@ -31,6 +31,8 @@ public struct PerformanceReport: Sendable {
     public var calibrated: Bool
     /// The window read.
     public var window: WindowSummary
+    /// Every version together (version `all`): what callers experienced.
+    public var overall: PerformanceSlice
     /// Per version, over the whole window.
     public var versions: [PerformanceSlice]
     /// Per bucket and version, oldest first (empty without a bucket size).
@@ -99,7 +101,9 @@ extension MonitoringService {
         )
         return PerformanceReport(
             task: task, positiveLabel: task == .classification ? settings.positiveClass : nil, calibrated: calibration != nil,
-            window: summary, versions: versions, buckets: buckets
+            window: summary,
+            overall: PerformanceSlice(version: "all", role: "all", start: nil, end: nil, measured: evaluate(rows[...])),
+            versions: versions, buckets: buckets
         )
     }
 

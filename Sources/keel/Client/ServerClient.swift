@@ -22,7 +22,14 @@ struct ServerClient {
         try await request(method, "api/2.0/keel/" + path, query: query, body: body)
     }
 
-    private func request(_ method: String, _ path: String, query: [String: String], body: [String: Any]?) async throws -> [String: Any] {
+    /// Sends raw bytes (a CSV file, say) to a Keel route.
+    func uploadKeel(_ method: String, _ path: String, body: Data, contentType: String) async throws -> [String: Any] {
+        try await request(method, "api/2.0/keel/" + path, query: [:], body: nil, raw: (body, contentType))
+    }
+
+    private func request(
+        _ method: String, _ path: String, query: [String: String], body: [String: Any]?, raw: (Data, String)? = nil
+    ) async throws -> [String: Any] {
         guard let url = URL(string: path, relativeTo: baseURL.hasDirectoryPath ? baseURL : baseURL.appendingPathComponent("")),
               var components = URLComponents(url: url, resolvingAgainstBaseURL: true) else {
             throw Failure(description: "Invalid server URL '\(baseURL)'.")
@@ -36,6 +43,10 @@ struct ServerClient {
         if let body {
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
             request.httpBody = try JSONSerialization.data(withJSONObject: body)
+        }
+        if let (data, contentType) = raw {
+            request.setValue(contentType, forHTTPHeaderField: "Content-Type")
+            request.httpBody = data
         }
         let (data, status) = try await send(request)
         let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]

@@ -32,14 +32,13 @@ enum DriftHTML {
         for column in drift.columns {
             guard let referenceColumn = reference.column(column.column), let currentColumn = current.column(column.column) else { continue }
             let histogram = DriftHistogram(reference: referenceColumn.sample, current: currentColumn.sample)
-            html += "<div class=\"chart\" id=\"col-\(escape(column.column))\"><h3>\(escape(column.column))</h3>\(chart(histogram))</div>"
+            html += "<div class=\"chart\" id=\"col-\(escape(column.column))\"><h3>\(escape(column.column))</h3>\(chart(histogram.bars))</div>"
         }
         return html + "</body></html>\n"
     }
 
     /// Paired bars per bin, shares on a common scale.
-    static func chart(_ histogram: DriftHistogram) -> String {
-        let bars = histogram.bars
+    static func chart(_ bars: [DriftHistogram.Bar]) -> String {
         guard !bars.isEmpty else { return "<p>No values to draw.</p>" }
         let height = 160.0, barWidth = 12.0, gap = 10.0, labelSpace = 70.0
         let width = Double(bars.count) * (2 * barWidth + gap) + gap
