@@ -167,7 +167,7 @@ let package = Package(
         ),
         .testTarget(
             name: "KeelMonitoringTests",
-            dependencies: ["KeelMonitoring"],
+            dependencies: ["KeelMonitoring", "KeelServing", "KeelStore", "KeelTestSupport", .product(name: "SQLKit", package: "sql-kit")],
             exclude: ["Fixtures"],
             swiftSettings: strictSettings
         ),

@@ -30,7 +30,7 @@ public func buildApplication(_ configuration: KeelServerConfiguration) async thr
     let deployments = DeploymentService(metadata: metadata, registry: registry, metrics: metrics, logger: logger)
     let monitoring = MonitoringService(
         store: metadata, artifacts: artifacts, deployments: deployments,
-        lineage: LineageService(registry: registry, deployments: [deployments]), logWriter: deployments.inferenceLog
+        registry: registry, logWriter: deployments.inferenceLog
     )
     let alerts = AlertService(monitoring: monitoring, metrics: AlertMetrics(registry: metrics.registry), logger: logger)
     let router = buildRouter(

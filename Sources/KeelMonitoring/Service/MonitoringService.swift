@@ -13,6 +13,7 @@ public struct MonitoringService: Sendable {
     let store: any MetadataStore
     let artifacts: any ArtifactStore
     let deployments: DeploymentService
+    let registry: RegistryService
     let lineage: LineageService
     let logWriter: InferenceLogWriter?
     let monitors: MonitorStore
@@ -28,13 +29,14 @@ public struct MonitoringService: Sendable {
     /// - Parameter logWriter: flushed before feedback is matched, so a label sent right after
     ///   its prediction finds it even though the log is written in batches.
     public init(
-        store: any MetadataStore, artifacts: any ArtifactStore, deployments: DeploymentService, lineage: LineageService,
+        store: any MetadataStore, artifacts: any ArtifactStore, deployments: DeploymentService, registry: RegistryService,
         logWriter: InferenceLogWriter?
     ) {
         self.store = store
         self.artifacts = artifacts
         self.deployments = deployments
-        self.lineage = lineage
+        self.registry = registry
+        lineage = LineageService(registry: registry, deployments: [deployments])
         self.logWriter = logWriter
         monitors = MonitorStore(store: store)
         windows = InferenceWindowReader(store: store)
@@ -84,12 +86,13 @@ public struct MonitoringService: Sendable {
         let served = try await deployments.get(deployment).deployment
         let history = try await lineage.lineage(name: served.modelName, version: served.primaryVersion)
         let located = try LineageReference.locate(history)
-        guard case .file? = try await artifacts.kind(of: located.path) else {
+        let path = try await artifactPath(of: located.location)
+        guard case .file? = try await artifacts.kind(of: path) else {
             throw KeelError.invalidParameter(
-                "The training dataset '\(located.path)' named by lineage is not a file in the artifact store. Upload a reference instead."
+                "The training dataset '\(path)' named by lineage is not a file in the artifact store. Upload a reference instead."
             )
         }
-        let bytes = try await readAll(located.path)
+        let bytes = try await readAll(path)
         return try await storeReference(bytes, format: located.format, source: located.source, deployment: deployment)
     }
 
@@ -123,6 +126,21 @@ public struct MonitoringService: Sendable {
         try await monitors.saveReference(reference, deployment: deployment)
         await references.store(table, for: reference)
         return try await self.reference(of: deployment)
+    }
+
+    /// The artifact-store path of a lineage location (a run's artifacts live under its artifact URI).
+    func artifactPath(of location: LineageReference.Location) async throws -> ArtifactPath {
+        switch location {
+        case .artifact(let path):
+            return path
+        case .run(let id, let relative):
+            let run = try await registry.tracking.run(id: id)
+            guard run.info.artifactURI.hasPrefix("mlflow-artifacts:") else {
+                throw KeelError.invalidParameter("Run \(id) keeps its artifacts outside Keel's artifact store (\(run.info.artifactURI)).")
+            }
+            let root = try ArtifactPath(validating: String(run.info.artifactURI.dropFirst("mlflow-artifacts:".count).drop { $0 == "/" }))
+            return try root.appending(relative.string)
+        }
     }
 
     func readAll(_ path: ArtifactPath) async throws -> [UInt8] {
