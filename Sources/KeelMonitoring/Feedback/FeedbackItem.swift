@@ -21,6 +21,12 @@ public struct FeedbackItem: Sendable, Equatable {
 
     /// Reads `{"feedback": [...]}` (docs/monitoring.md, "Feedback").
     public static func decode(_ body: [UInt8]) throws(KeelError) -> [FeedbackItem] {
+        try decodeBatch(body).items
+    }
+
+    /// Reads `{"deployment": …, "feedback": [...]}`: the items, and the deployment every
+    /// request must belong to when the body names one.
+    public static func decodeBatch(_ body: [UInt8]) throws(KeelError) -> (deployment: String?, items: [FeedbackItem]) {
         guard let json = LooseJSON.parse(String(decoding: body, as: UTF8.self)) else {
             throw .invalidParameter("The body must be a JSON object with a 'feedback' list.")
         }
@@ -31,7 +37,13 @@ public struct FeedbackItem: Sendable, Equatable {
         guard items.count <= maxItems else {
             throw .invalidParameter("'feedback' holds \(items.count) items; send at most \(maxItems) per call.")
         }
-        return try items.enumerated().map { index, item throws(KeelError) in try FeedbackItem(item, index: index) }
+        var deployment: String?
+        switch json["deployment"] {
+        case nil, .null?: deployment = nil
+        case .string(let name)? where !name.isEmpty: deployment = name
+        default: throw .invalidParameter("'deployment' must be a deployment name.")
+        }
+        return (deployment, try items.enumerated().map { index, item throws(KeelError) in try FeedbackItem(item, index: index) })
     }
 
     init(_ json: LooseJSON, index: Int) throws(KeelError) {

@@ -43,6 +43,29 @@ public struct MonitorSettings: Sendable, Codable, Equatable {
         case columnThresholds = "column_thresholds"
     }
 
+    /// Reads `positive_label` as a string, number or boolean (stored as cell text: `1`, `True`).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        task = try container.decodeIfPresent(Task.self, forKey: .task)
+        prediction = try container.decodeIfPresent(String.self, forKey: .prediction)
+        probability = try container.decodeIfPresent(String.self, forKey: .probability)
+        if let label = try? container.decodeIfPresent(LooseJSON.self, forKey: .positiveLabel), label != .null {
+            guard let text = label.cellText else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .positiveLabel, in: container, debugDescription: "positive_label must be a string, number or boolean."
+                )
+            }
+            positiveLabel = text
+        } else {
+            positiveLabel = nil
+        }
+        driftShare = try container.decodeIfPresent(Double.self, forKey: .driftShare)
+        method = try container.decodeIfPresent(DriftMethod.self, forKey: .method)
+        threshold = try container.decodeIfPresent(Double.self, forKey: .threshold)
+        columnMethods = try container.decodeIfPresent([String: DriftMethod].self, forKey: .columnMethods)
+        columnThresholds = try container.decodeIfPresent([String: Double].self, forKey: .columnThresholds)
+    }
+
     /// The prediction field, `prediction` unless named.
     var predictionField: String { prediction ?? "prediction" }
     /// The probability field, `probability` unless named.

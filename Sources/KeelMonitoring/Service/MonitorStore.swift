@@ -20,6 +20,8 @@ struct StoredReference: Sendable {
     /// `upload`, or `lineage:<dataset name>@<digest>`.
     var source: String
     var profile: ReferenceProfile
+    /// When this reference was stored (epoch ms).
+    var createdAt: Int64 = 0
 }
 
 /// The `monitors` table.
@@ -33,6 +35,7 @@ struct MonitorStore: Sendable {
         let referenceFormat: String?
         let referenceSource: String?
         let referenceProfile: String?
+        let referenceCreatedAt: Int64?
         let updatedAt: Int64
     }
 
@@ -40,7 +43,8 @@ struct MonitorStore: Sendable {
     func get(_ deployment: String) async throws -> MonitorRecord? {
         let row = try await store.read { database in
             try await database.select()
-                .columns("deployment", "settings", "reference_path", "reference_format", "reference_source", "reference_profile", "updated_at")
+                .columns("deployment", "settings", "reference_path", "reference_format", "reference_source", "reference_profile",
+                         "reference_created_at", "updated_at")
                 .from("monitors").where("deployment", .equal, deployment)
                 .first(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
         }
@@ -52,7 +56,7 @@ struct MonitorStore: Sendable {
             let profileText = row.referenceProfile
         {
             let profile = try decoder.decode(ReferenceProfile.self, from: Data(profileText.utf8))
-            reference = StoredReference(path: path, format: format, source: source, profile: profile)
+            reference = StoredReference(path: path, format: format, source: source, profile: profile, createdAt: row.referenceCreatedAt ?? row.updatedAt)
         }
         return MonitorRecord(deployment: row.deployment, settings: settings, reference: reference, updatedAt: row.updatedAt)
     }
@@ -85,7 +89,7 @@ struct MonitorStore: Sendable {
             try await database.update("monitors")
                 .set("reference_path", to: reference.path).set("reference_format", to: reference.format)
                 .set("reference_source", to: reference.source).set("reference_profile", to: profile)
-                .set("reference_rows", to: reference.profile.rows).set("updated_at", to: now)
+                .set("reference_rows", to: reference.profile.rows).set("reference_created_at", to: now).set("updated_at", to: now)
                 .where("deployment", .equal, deployment).run()
         }
     }

@@ -13,7 +13,10 @@ extension MonitoringService {
     ///
     /// The whole batch is checked before anything is stored and stored in one transaction:
     /// one bad item (unknown request, wrong row count, conflicting label) stores nothing.
-    public func recordFeedback(_ items: [FeedbackItem]) async throws -> FeedbackOutcome {
+    ///
+    /// - Parameter deployment: when given, every request must have been answered by it.
+    public func recordFeedback(_ items: [FeedbackItem], deployment: String? = nil) async throws -> FeedbackOutcome {
+        if let deployment { _ = try await deployments.get(deployment) }
         // The log is written in batches; a label sent right after its prediction must find it.
         await logWriter?.flush()
         let ids = Array(Set(items.map(\.requestID)))
@@ -23,6 +26,11 @@ extension MonitoringService {
             let shown = unknown.prefix(5).joined(separator: ", ")
             throw KeelError.notFound(
                 "No logged prediction has request id \(shown)\(unknown.count > 5 ? " (and \(unknown.count - 5) more)" : ""); nothing was stored."
+            )
+        }
+        if let deployment, let stranger = items.first(where: { records[$0.requestID]!.deployment != deployment }) {
+            throw KeelError.invalidParameter(
+                "Request \(stranger.requestID) was answered by deployment '\(records[stranger.requestID]!.deployment)', not '\(deployment)'; nothing was stored."
             )
         }
         var settingsByDeployment: [String: MonitorSettings] = [:]

@@ -70,7 +70,7 @@ public struct MonitoringService: Sendable {
         /// `csv` or `jsonl`.
         public var format: String
         /// When it was stored (epoch ms).
-        public var updatedAt: Int64
+        public var createdAt: Int64
         /// Its profile.
         public var profile: ReferenceProfile
     }
@@ -103,7 +103,7 @@ public struct MonitoringService: Sendable {
             throw KeelError.notFound(Self.noReference(deployment))
         }
         return ReferenceInfo(
-            deployment: deployment, source: reference.source, format: reference.format, updatedAt: monitor.updatedAt,
+            deployment: deployment, source: reference.source, format: reference.format, createdAt: reference.createdAt,
             profile: reference.profile
         )
     }

@@ -23,6 +23,16 @@ extension DataTable {
         guard Set(header).count == header.count else {
             throw KeelError.invalidParameter("'\(path)' repeats a column name in its header.")
         }
+        // As pandas' read_csv: an open quote or a row wider than the header is an error
+        // (a shorter row is filled with missing values).
+        if bytes.count(where: { $0 == UInt8(ascii: "\"") }) % 2 == 1 {
+            throw KeelError.invalidParameter("'\(path)' has a quoted field that is never closed.")
+        }
+        if let wide = records.dropFirst().firstIndex(where: { $0.count > header.count }) {
+            throw KeelError.invalidParameter(
+                "'\(path)' line \(wide + 1) has \(records[wide].count) fields; the header has \(header.count)."
+            )
+        }
         return DataTable(scanner: scanner, header: header, rows: records.dropFirst())
     }
 
@@ -35,11 +45,46 @@ extension DataTable {
             guard let object = try? decoder.decode([String: JSONCell].self, from: Data(line.utf8)) else {
                 throw KeelError.invalidParameter("'\(path)' line \(number + 1) is not a JSON object of plain values.")
             }
+            for key in Self.keysInOrder(line) where object[key] != nil && !header.contains(key) { header.append(key) }
             for key in object.keys.sorted() where !header.contains(key) { header.append(key) }
             objects.append(object)
         }
         let rows = objects.map { object in header.map { object[$0]?.text } }
         return DataTable(header: header, rows: rows)
+    }
+
+    /// The keys of a one-line JSON object in the order written, as pandas' `read_json` keeps
+    /// them (decoded dictionaries forget the order).
+    static func keysInOrder(_ line: Substring) -> [String] {
+        var keys: [String] = []
+        var depth = 0
+        var index = line.utf8.startIndex
+        let bytes = line.utf8
+        while index < bytes.endIndex {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                let start = bytes.index(after: index)
+                var end = start
+                while end < bytes.endIndex, bytes[end] != UInt8(ascii: "\"") {
+                    end = bytes[end] == UInt8(ascii: "\\") ? bytes.index(end, offsetBy: 2, limitedBy: bytes.endIndex) ?? bytes.endIndex : bytes.index(after: end)
+                }
+                if depth == 1 {
+                    var next = end < bytes.endIndex ? bytes.index(after: end) : end
+                    while next < bytes.endIndex, bytes[next] == UInt8(ascii: " ") || bytes[next] == UInt8(ascii: "\t") { next = bytes.index(after: next) }
+                    if next < bytes.endIndex, bytes[next] == UInt8(ascii: ":"),
+                        let key = try? JSONDecoder().decode(String.self, from: Data(line.utf8[index...min(end, bytes.index(before: bytes.endIndex))]))
+                    {
+                        keys.append(key)
+                    }
+                }
+                index = end < bytes.endIndex ? bytes.index(after: end) : end
+                continue
+            }
+            if byte == UInt8(ascii: "{") || byte == UInt8(ascii: "[") { depth += 1 }
+            if byte == UInt8(ascii: "}") || byte == UInt8(ascii: "]") { depth -= 1 }
+            index = bytes.index(after: index)
+        }
+        return keys
     }
 
     /// One JSON value in a JSON Lines row, as the text a CSV cell would hold.

@@ -21,8 +21,8 @@ struct FeedbackController<Context: RequestContext>: Sendable {
         } catch is NIOTooManyBytesError {
             throw KeelError(.invalidParameterValue, "The feedback body is larger than \(Self.maxBodyBytes) bytes; send it in smaller batches.")
         }
-        let items = try FeedbackItem.decode(Array(body.readableBytesView))
-        let outcome = try await service.recordFeedback(items)
+        let batch = try FeedbackItem.decodeBatch(Array(body.readableBytesView))
+        let outcome = try await service.recordFeedback(batch.items, deployment: batch.deployment)
         return ServingHTTP.json(["stored": outcome.stored, "unchanged": outcome.unchanged])
     }
 }

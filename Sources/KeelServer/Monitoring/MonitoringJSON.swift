@@ -13,7 +13,7 @@ enum MonitoringJSON {
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
         let profile = (try? encoder.encode(info.profile)).flatMap { try? JSONSerialization.jsonObject(with: $0) } as? [String: Any] ?? [:]
         return [
-            "deployment": info.deployment, "source": info.source, "format": info.format, "updated_at": info.updatedAt,
+            "deployment": info.deployment, "source": info.source, "format": info.format, "created_at": info.createdAt,
             "rows": info.profile.rows, "columns": profile["columns"] ?? [],
         ]
     }
@@ -63,7 +63,7 @@ enum MonitoringJSON {
     static func rule(_ rule: AlertRule) -> [String: Any] {
         var object: [String: Any] = [
             "rule_id": rule.id, "deployment": rule.deployment, "when": rule.condition.description, "metric": rule.condition.metric.description,
-            "window": rule.window, "every_ms": rule.everyMilliseconds, "state": rule.state.rawValue, "created_at": rule.createdAt,
+            "window": rule.window, "every_ms": rule.everyMilliseconds, "every": durationText(rule.everyMilliseconds), "state": rule.state.rawValue, "created_at": rule.createdAt,
         ]
         if let webhook = rule.webhook { object["webhook"] = webhook }
         if let value = rule.lastValue, value.isFinite { object["last_value"] = value }
@@ -79,6 +79,15 @@ enum MonitoringJSON {
         ]
         if let webhook = event.webhook { object["webhook"] = webhook }
         return object
+    }
+
+    /// Milliseconds in the largest whole unit: 60000 → `1m`, 1500 → `1500ms`.
+    static func durationText(_ milliseconds: Int64) -> String {
+        for (unit, size) in [("w", Int64(604_800_000)), ("d", 86_400_000), ("h", 3_600_000), ("m", 60_000), ("s", 1000)]
+        where milliseconds % size == 0 {
+            return "\(milliseconds / size)\(unit)"
+        }
+        return "\(milliseconds)ms"
     }
 
     /// JSON has no NaN or infinity; a metric that is not finite is left out.

@@ -18,6 +18,7 @@ extension Migration {
                 reference_source TEXT,
                 reference_profile TEXT,
                 reference_rows BIGINT,
+                reference_created_at BIGINT,
                 updated_at BIGINT NOT NULL
             )
             """,

@@ -12,6 +12,7 @@ extension Keel.Monitor {
                   request_id,label
                   0b6c…,1
                   keel monitor feedback labels.csv
+                  keel monitor feedback churn labels.csv   # also checks every request is churn's
                 Request ids are the X-Keel-Request-Id headers of the answers. Sending the same
                 label again changes nothing; a different one is refused unless --replace.
                 """
@@ -19,19 +20,26 @@ extension Keel.Monitor {
 
         @OptionGroup var options: ClientOptions
 
-        @Argument(help: "A CSV file with request_id,label[,row].")
-        var file: String
+        @Argument(help: ArgumentHelp("[DEPLOYMENT] FILE: a CSV file with request_id,label[,row], after an optional deployment name.", valueName: "deployment-or-file"))
+        var arguments: [String]
 
         @Flag(help: "Correct labels sent before instead of refusing them.")
         var replace = false
 
+        func validate() throws {
+            guard (1...2).contains(arguments.count) else {
+                throw ValidationError("Give the feedback file, optionally after the deployment name: keel monitor feedback [churn] labels.csv")
+            }
+        }
+
         func run() async throws {
-            let items = try MonitorFeedbackFile.read(file, replace: replace)
+            let items = try MonitorFeedbackFile.read(arguments.last!, replace: replace)
             let client = try options.client()
             var stored = 0, unchanged = 0
             for start in stride(from: 0, to: items.count, by: 10_000) {
-                let batch = Array(items[start..<min(start + 10_000, items.count)])
-                let answer = try await client.callKeel("POST", "feedback", body: ["feedback": batch])
+                var body: [String: Any] = ["feedback": Array(items[start..<min(start + 10_000, items.count)])]
+                if arguments.count == 2 { body["deployment"] = arguments[0] }
+                let answer = try await client.callKeel("POST", "feedback", body: body)
                 stored += (answer["stored"] as? NSNumber)?.intValue ?? 0
                 unchanged += (answer["unchanged"] as? NSNumber)?.intValue ?? 0
             }
