@@ -5,35 +5,21 @@ extension DataTable {
     /// Reads a CSV file (RFC 4180: quoted fields, doubled quotes, newlines inside quotes)
     /// or, for `.jsonl`/`.ndjson`, JSON Lines with one object per line.
     public static func read(path: String) throws -> DataTable {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw KeelError.invalidParameter("Cannot read '\(path)': no such file, or it is not readable.")
-        }
         if path.hasSuffix(".jsonl") || path.hasSuffix(".ndjson") {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw KeelError.invalidParameter("Cannot read '\(path)': no such file, or it is not readable.")
+            }
             return try jsonLines(String(decoding: data, as: UTF8.self), path: path)
         }
-        return try csv(bytes: [UInt8](data), path: path)
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            throw KeelError.invalidParameter("Cannot read '\(path)': no such file, or it is not readable.")
+        }
+        return try ColumnarCSVReader(source: .file(path), name: path).read()
     }
 
     /// Parses CSV bytes whose first record is the header.
     static func csv(bytes: [UInt8], path: String) throws -> DataTable {
-        let scanner = CSVScanner(bytes: bytes)
-        let records = scanner.records()
-        guard let first = records.first else { throw KeelError.invalidParameter("'\(path)' is empty: a header row is needed.") }
-        let header = first.map { scanner.text($0) ?? "" }
-        guard Set(header).count == header.count else {
-            throw KeelError.invalidParameter("'\(path)' repeats a column name in its header.")
-        }
-        // As pandas' read_csv: an open quote or a row wider than the header is an error
-        // (a shorter row is filled with missing values).
-        if bytes.count(where: { $0 == UInt8(ascii: "\"") }) % 2 == 1 {
-            throw KeelError.invalidParameter("'\(path)' has a quoted field that is never closed.")
-        }
-        if let wide = records.dropFirst().firstIndex(where: { $0.count > header.count }) {
-            throw KeelError.invalidParameter(
-                "'\(path)' line \(wide + 1) has \(records[wide].count) fields; the header has \(header.count)."
-            )
-        }
-        return DataTable(scanner: scanner, header: header, rows: records.dropFirst())
+        try ColumnarCSVReader(source: .bytes(bytes), name: path).read()
     }
 
     /// Parses JSON Lines: the columns are the keys seen, in first-seen order.

@@ -97,16 +97,26 @@ struct LoggedExchange {
 
     /// `text/csv` bodies: a header row, then data.
     static func csvRows(_ text: String) -> (rows: [[String: String?]], columns: [String])? {
-        let scanner = CSVScanner(bytes: Array(text.utf8))
-        let records = scanner.records()
-        guard let header = records.first?.map({ scanner.text($0) ?? "" }), !header.isEmpty else { return nil }
-        let rows = records.dropFirst().map { record in
-            Dictionary(uniqueKeysWithValues: header.enumerated().map { index, name -> (String, String?) in
-                let cell = index < record.count ? scanner.text(record[index]) : nil
-                return (name, cell.flatMap { DataTable.missingMarkers.contains($0) ? nil : $0 })
-            }) as [String: String?]
+        var header: [String]?
+        var rows: [[String: String?]] = []
+        let reader = ColumnarCSVReader(source: .bytes(Array(text.utf8)), name: "the request")
+        do {
+            try reader.scan { fields, chunk in
+                let cells = fields.map { ColumnarCSVReader.text($0, in: chunk) }
+                guard let names = header else {
+                    header = cells.map { $0 ?? "" }
+                    return
+                }
+                rows.append(Dictionary(uniqueKeysWithValues: names.enumerated().map { index, name -> (String, String?) in
+                    let cell = index < cells.count ? cells[index] : nil
+                    return (name, cell.flatMap { DataTable.missingMarkers.contains($0) ? nil : $0 })
+                }))
+            }
+        } catch {
+            return nil
         }
-        return (Array(rows), header)
+        guard let header, !header.isEmpty, Set(header).count == header.count else { return nil }
+        return (rows, header)
     }
 
     static func recordRows(_ items: [LooseJSON]) -> (rows: [[String: String?]], columns: [String])? {

@@ -26,7 +26,8 @@ from pathlib import Path
 
 import pytest
 
-import monitoring_support as ms
+import monitoring_api as api
+import monitoring_data as data
 from support import serving
 from support.servers import ServerProcess, ServerSpec
 
@@ -69,14 +70,14 @@ def keel(server) -> serving.Serving:
 
 
 @pytest.fixture(scope="session")
-def monitor(server) -> ms.Monitor:
-    return ms.Monitor(server.url)
+def monitor(server) -> api.Monitor:
+    return api.Monitor(server.url)
 
 
 @pytest.fixture
 def deployments(keel):
     """Deployments of one test, deleted after it."""
-    tracker = ms.Deployments(keel)
+    tracker = api.Deployments(keel)
     yield tracker
     tracker.close()
 
@@ -84,14 +85,14 @@ def deployments(keel):
 @pytest.fixture(scope="module")
 def module_deployments(keel):
     """Deployments shared by one test module, deleted after it."""
-    tracker = ms.Deployments(keel)
+    tracker = api.Deployments(keel)
     yield tracker
     tracker.close()
 
 
 @pytest.fixture(scope="session")
 def session_deployments(keel):
-    tracker = ms.Deployments(keel)
+    tracker = api.Deployments(keel)
     yield tracker
     tracker.close()
 
@@ -99,7 +100,7 @@ def session_deployments(keel):
 @pytest.fixture
 def rules(monitor):
     """Alert rules of one test, deleted after it."""
-    tracker = ms.Rules(monitor)
+    tracker = api.Rules(monitor)
     yield tracker
     tracker.close()
 
@@ -109,19 +110,19 @@ def rules(monitor):
 @pytest.fixture(scope="session")
 def classifier_model(server) -> serving.RegisteredModel:
     """sklearn LogisticRegression on x_0..x_2, scalar predictions 0/1; no dataset in its lineage."""
-    return ms.register_sklearn(server.url, ms.classifier(), "clf")
+    return data.register_sklearn(server.url, data.classifier(), "clf")
 
 
 @pytest.fixture(scope="session")
 def regression_model(server) -> serving.RegisteredModel:
     """sklearn LinearRegression on x_0..x_2, float predictions."""
-    return ms.register_sklearn(server.url, ms.regressor(), "reg")
+    return data.register_sklearn(server.url, data.regressor(), "reg")
 
 
 @pytest.fixture(scope="session")
 def probability_model(server) -> serving.RegisteredModel:
     """Pyfunc answering {prediction, probability} objects: version `calibrated`, then `weaker`."""
-    return ms.register_probability_models(server.url, {"calibrated": ms.CALIBRATED, "weaker": ms.WEAKER})
+    return data.register_probability_models(server.url, {"calibrated": data.CALIBRATED, "weaker": data.WEAKER})
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,7 @@ artifact (`register_pickle_by_value`); a tiny module keeps that payload small
 (the same arrangement as support/serving_models.py).
 
 `ProbabilityModel` is a binary classifier whose probability is the *true*
-probability of the synthetic data (monitoring_support.true_probability uses
+probability of the synthetic data (monitoring_data.true_probability uses
 the same formula), i.e. calibrated by construction: that is what makes the
 confidence-based estimate comparable with the accuracy the labels reveal.
 Its answer is a DataFrame with columns `prediction` and `probability`, so

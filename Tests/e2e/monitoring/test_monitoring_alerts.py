@@ -22,7 +22,8 @@ import time
 
 import pytest
 
-import monitoring_support as ms
+import monitoring_api as api
+import monitoring_data as data
 from support import serving
 from support.rest import assert_error, assert_ok, now_ms
 from support.webhooks import WebhookReceiver
@@ -45,9 +46,9 @@ class Alerting:
 @pytest.fixture(scope="module")
 def alerting(module_deployments, classifier_model, keel, monitor) -> Alerting:
     name = module_deployments.create(f"{classifier_model.name}/{classifier_model.versions['sklearn']}")
-    monitor.upload_reference(name, ms.classifier_reference(500, seed=1))
-    sent = ms.send_rows(keel, name, ms.chunks(ms.feature_frame(300, seed=202, shifted=True), 10))
-    ms.wait_logged(keel, name, [s.request_id for s in sent])
+    monitor.upload_reference(name, data.classifier_reference(500, seed=1))
+    sent = api.send_rows(keel, name, data.chunks(data.feature_frame(300, seed=202, shifted=True), 10))
+    api.wait_logged(keel, name, [s.request_id for s in sent])
     drift = monitor.drift(name, window="1h")
     assert drift["dataset"]["share_of_drifted_columns"] > 0.3, f"test data: not drifted enough: {drift}"
     return Alerting(name, drift)
@@ -63,7 +64,7 @@ def firing_for(rule_id):
 
 def alert_samples(families, deployment: str, sample_name: str, rule: dict) -> list:
     """Samples `sample_name` of `deployment` whose `rule` label names the rule (its id, or its `when`)."""
-    names = {str(ms.rule_id(rule)), rule.get("when", WHEN)}
+    names = {str(api.rule_id(rule)), rule.get("when", WHEN)}
     return [s for family in families for s in family.samples
             if s.name == sample_name and s.labels.get("deployment") == deployment and s.labels.get("rule") in names]
 
@@ -71,7 +72,7 @@ def alert_samples(families, deployment: str, sample_name: str, rule: dict) -> li
 def assert_webhook_body(body: dict, rule: dict, deployment: str, started_ms: int, state: str = "firing") -> None:
     where = f"webhook body {body}"
     assert isinstance(body.get("alert_id"), int), where
-    assert same_id(body.get("rule_id"), ms.rule_id(rule)), where
+    assert same_id(body.get("rule_id"), api.rule_id(rule)), where
     assert body.get("deployment") == deployment and body.get("state") == state, where
     assert body.get("when") == rule["when"] and body.get("metric") == rule["when"].split()[0], where
     assert body.get("window") == rule["window"], where
@@ -87,7 +88,7 @@ def test_a_firing_rule_reaches_the_webhook_once_and_is_recorded(server, monitor,
                            "every": "1s"}.items():
             assert rule.get(key) == value, f"the created rule does not echo {key}: {rule}"
 
-        body = hook.wait_for_body(firing_for(ms.rule_id(rule)), ms.WEBHOOK_TIMEOUT_S, f"rule {rule} to fire")
+        body = hook.wait_for_body(firing_for(api.rule_id(rule)), api.WEBHOOK_TIMEOUT_S, f"rule {rule} to fire")
         assert_webhook_body(body, rule, alerting.name, started)
         assert abs(body["value"] - alerting.share) < 1e-9, f"value {body['value']} != drift share {alerting.share}"
         delivery = next(d for d in hook.accepted() if d.json == body)
@@ -96,7 +97,7 @@ def test_a_firing_rule_reaches_the_webhook_once_and_is_recorded(server, monitor,
         alerts = monitor.alerts(alerting.name)
         mine = [a for a in alerts if same_id(a.get("alert_id", a.get("id")), body["alert_id"])]
         assert len(mine) == 1, f"alert {body['alert_id']} not listed once: {alerts}"
-        assert mine[0]["state"] == "firing" and same_id(mine[0].get("rule_id"), ms.rule_id(rule)), mine[0]
+        assert mine[0]["state"] == "firing" and same_id(mine[0].get("rule_id"), api.rule_id(rule)), mine[0]
         fired = [a["fired_at"] for a in alerts]
         assert fired == sorted(fired, reverse=True), f"alerts are not newest first: {fired}"
 
@@ -110,18 +111,18 @@ def test_a_firing_rule_reaches_the_webhook_once_and_is_recorded(server, monitor,
                      f"keel_alerts_total{{state=firing}} and keel_alert_firing == 1 for {alerting.name}")
 
         time.sleep(3.5)  # three more evaluations while the condition still holds
-        repeats = [d for d in hook.accepted() if isinstance(d.json, dict) and firing_for(ms.rule_id(rule))(d.json)]
+        repeats = [d for d in hook.accepted() if isinstance(d.json, dict) and firing_for(api.rule_id(rule))(d.json)]
         assert len(repeats) == 1, f"a rule fires when its condition *becomes* true, not on every evaluation: {repeats}"
 
 
 def test_a_failing_webhook_is_retried_with_backoff(monitor, rules, alerting):
     with WebhookReceiver(fail_first=2) as hook:
         rule = rules.create(deployment=alerting.name, when=WHEN, window="1h", webhook=hook.url, every="1s")
-        attempts = hook.wait_for(lambda ds: ds if len(ds) >= 3 else None, ms.WEBHOOK_TIMEOUT_S + 10,
+        attempts = hook.wait_for(lambda ds: ds if len(ds) >= 3 else None, api.WEBHOOK_TIMEOUT_S + 10,
                                  "three delivery attempts (two answered 500)")
         assert [d.answered for d in attempts[:3]] == [500, 500, 200], [d.describe() for d in attempts]
         assert attempts[0].json == attempts[1].json == attempts[2].json, "a retry must send the same alert"
-        assert firing_for(ms.rule_id(rule))(attempts[2].json), attempts[2].describe()
+        assert firing_for(api.rule_id(rule))(attempts[2].json), attempts[2].describe()
         first_gap, second_gap = attempts[1].at - attempts[0].at, attempts[2].at - attempts[1].at
         assert first_gap >= 0.8 and second_gap >= 1.6, f"back-off 1 s then 2 s, got {first_gap:.2f} s, {second_gap:.2f} s"
 
@@ -131,9 +132,9 @@ def test_a_failing_webhook_is_retried_with_backoff(monitor, rules, alerting):
             found = [a for a in monitor.alerts(alerting.name) if same_id(a.get("alert_id", a.get("id")), alert_id)]
             return found[0] if found else None
 
-        alert = serving.poll(delivered, lambda a: a is not None and ms.delivery_status(a)[0] == "delivered", 15,
+        alert = serving.poll(delivered, lambda a: a is not None and api.delivery_status(a)[0] == "delivered", 15,
                              f"alert {alert_id} to show its delivery as delivered")
-        _, count = ms.delivery_status(alert)
+        _, count = api.delivery_status(alert)
         assert count in (None, 3), f"delivery attempts: {alert}"
 
 
@@ -141,7 +142,7 @@ def test_a_failing_webhook_is_retried_with_backoff(monitor, rules, alerting):
 def test_a_webhook_that_keeps_failing_gets_five_attempts(monitor, rules, alerting):
     with WebhookReceiver(fail_first=1000) as hook:
         rule = rules.create(deployment=alerting.name, when=WHEN, window="1h", webhook=hook.url, every="1s")
-        attempts = hook.wait_for(lambda ds: ds if len(ds) >= 5 else None, 1 + 2 + 4 + 8 + ms.WEBHOOK_TIMEOUT_S,
+        attempts = hook.wait_for(lambda ds: ds if len(ds) >= 5 else None, 1 + 2 + 4 + 8 + api.WEBHOOK_TIMEOUT_S,
                                  "five delivery attempts")
         gaps = [b.at - a.at for a, b in zip(attempts, attempts[1:])]
         assert all(g >= 0.8 * expected for g, expected in zip(gaps, (1, 2, 4, 8))), f"back-off gaps {gaps}"
@@ -149,13 +150,13 @@ def test_a_webhook_that_keeps_failing_gets_five_attempts(monitor, rules, alertin
         assert len(hook.deliveries()) == 5, f"more than 5 attempts: {[d.describe() for d in hook.deliveries()]}"
         alert_id = attempts[0].json["alert_id"]
         alert = next(a for a in monitor.alerts(alerting.name) if same_id(a.get("alert_id", a.get("id")), alert_id))
-        status, count = ms.delivery_status(alert)
+        status, count = api.delivery_status(alert)
         assert status == "failed" and count in (None, 5), f"delivery of a given-up alert: {alert}"
-        assert firing_for(ms.rule_id(rule))(attempts[0].json)
+        assert firing_for(api.rule_id(rule))(attempts[0].json)
 
 
 def evaluate(monitor, rule: dict) -> dict:
-    body = assert_ok(monitor.post_evaluate(ms.rule_id(rule)))
+    body = assert_ok(monitor.post_evaluate(api.rule_id(rule)))
     assert isinstance(body.get("value"), (int, float)) and isinstance(body.get("state"), str), \
         f"evaluate should answer value and state: {body}"
     return body
@@ -181,7 +182,7 @@ def test_evaluate_answers_the_value_and_the_state(monitor, rules, alerting):
     assert answer["value"] == drift["window"]["requests"], (answer, drift["window"])
     assert answer["state"] != "firing", answer
 
-    assert_error(monitor.post_evaluate(987654321), *ms.MISSING)
+    assert_error(monitor.post_evaluate(987654321), *api.MISSING)
 
 
 def test_rules_are_listed_and_deleted(monitor, rules, alerting):
@@ -189,14 +190,14 @@ def test_rules_are_listed_and_deleted(monitor, rules, alerting):
     kept = rules.create(deployment=alerting.name, when="error_rate > 0.5", window="1h", webhook=hook, every="1m")
     dropped = rules.create(deployment=alerting.name, when="latency_p95_ms >= 1000", window="30m", webhook=hook)
     assert dropped.get("every") == "1m", f"`every` defaults to 1m: {dropped}"
-    listed = {str(ms.rule_id(r)): r for r in monitor.rules(alerting.name)}
-    assert {str(ms.rule_id(kept)), str(ms.rule_id(dropped))} <= set(listed), listed
-    assert listed[str(ms.rule_id(kept))]["when"] == "error_rate > 0.5", listed
+    listed = {str(api.rule_id(r)): r for r in monitor.rules(alerting.name)}
+    assert {str(api.rule_id(kept)), str(api.rule_id(dropped))} <= set(listed), listed
+    assert listed[str(api.rule_id(kept))]["when"] == "error_rate > 0.5", listed
 
-    assert assert_ok(monitor.delete_rule(ms.rule_id(dropped))) == {}
-    assert str(ms.rule_id(dropped)) not in {str(ms.rule_id(r)) for r in monitor.rules(alerting.name)}
-    assert_error(monitor.delete_rule(ms.rule_id(dropped)), *ms.MISSING)
-    assert_error(monitor.post_evaluate(ms.rule_id(dropped)), *ms.MISSING)
+    assert assert_ok(monitor.delete_rule(api.rule_id(dropped))) == {}
+    assert str(api.rule_id(dropped)) not in {str(api.rule_id(r)) for r in monitor.rules(alerting.name)}
+    assert_error(monitor.delete_rule(api.rule_id(dropped)), *api.MISSING)
+    assert_error(monitor.post_evaluate(api.rule_id(dropped)), *api.MISSING)
 
 
 def _invalid_rules() -> dict:
@@ -204,18 +205,18 @@ def _invalid_rules() -> dict:
     cases = {}
     for i, when in enumerate(["drift_share >> 0.3", "drift_share 0.3", "drift_share >", "> 0.3",
                               "drift_share > high", "drift_share => 0.3", "", "drift_share > 0.3 and x"]):
-        cases[f"bad-when-{i}"] = ({"when": when}, ms.INVALID)
+        cases[f"bad-when-{i}"] = ({"when": when}, api.INVALID)
     for metric in ("bogus", "estimated_bogus", "latency_p42_ms", "drift.", "accuracy_"):
-        cases[f"unknown-metric-{metric}"] = ({"when": f"{metric} > 1"}, ms.INVALID)
+        cases[f"unknown-metric-{metric}"] = ({"when": f"{metric} > 1"}, api.INVALID)
     for i, url in enumerate(["not a url", "ftp://example.com/hook", "", "http://", "127.0.0.1:9/hook"]):
-        cases[f"bad-webhook-{i}"] = ({"webhook": url}, ms.INVALID)
+        cases[f"bad-webhook-{i}"] = ({"webhook": url}, api.INVALID)
     for every in ("0s", "500ms", "soon", "-1m"):
-        cases[f"bad-every-{every}"] = ({"every": every}, ms.INVALID)
+        cases[f"bad-every-{every}"] = ({"every": every}, api.INVALID)
     for window in ("5x", ""):
-        cases[f"bad-window-{window or 'empty'}"] = ({"window": window}, ms.INVALID)
-    cases["missing-when"] = ({"when": None}, ms.INVALID)
-    cases["missing-deployment"] = ({"deployment": None}, ms.INVALID)
-    cases["unknown-deployment"] = ({"deployment": "absent-deployment-name"}, ms.MISSING)
+        cases[f"bad-window-{window or 'empty'}"] = ({"window": window}, api.INVALID)
+    cases["missing-when"] = ({"when": None}, api.INVALID)
+    cases["missing-deployment"] = ({"deployment": None}, api.INVALID)
+    cases["unknown-deployment"] = ({"deployment": "absent-deployment-name"}, api.MISSING)
     return cases
 
 
@@ -231,7 +232,7 @@ def test_an_invalid_rule_is_refused(monitor, alerting, case):
     before = len(monitor.rules(alerting.name))
     resp = monitor.post_rule(body)
     if resp.status_code == 200:  # do not leave a wrongly accepted rule behind
-        monitor.delete_rule(ms.rule_id(ms.unwrap(resp.json(), "rule")))
+        monitor.delete_rule(api.rule_id(api.unwrap(resp.json(), "rule")))
     assert_error(resp, *expected)
     assert len(monitor.rules(alerting.name)) == before, "a refused rule was stored"
 
@@ -240,7 +241,7 @@ class NormalTraffic:
     """Sends distinct reference-like requests one after another until stopped."""
 
     def __init__(self, keel, name: str, seed: int):
-        self._frames = ms.chunks(ms.feature_frame(20_000, seed=seed), 10)
+        self._frames = data.chunks(data.feature_frame(20_000, seed=seed), 10)
         self._keel, self._name = keel, name
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -250,7 +251,7 @@ class NormalTraffic:
         for frame in self._frames:
             if self._stop.is_set():
                 return
-            resp = self._keel.invoke(self._name, ms.invocation_payload(frame))
+            resp = self._keel.invoke(self._name, api.invocation_payload(frame))
             assert resp.status_code == 200, resp.text[:200]
             self.sent += 1
             time.sleep(0.05)
@@ -267,22 +268,22 @@ class NormalTraffic:
 @pytest.mark.slow
 def test_an_alert_resolves_when_traffic_returns_to_normal(server, keel, monitor, deployments, rules, classifier_model):
     name = deployments.create(f"{classifier_model.name}/{classifier_model.versions['sklearn']}")
-    monitor.upload_reference(name, ms.classifier_reference(500, seed=1))
+    monitor.upload_reference(name, data.classifier_reference(500, seed=1))
     with WebhookReceiver() as hook:
         started = now_ms()
         rule = rules.create(deployment=name, when=WHEN, window="10s", webhook=hook.url, every="1s")
-        ms.send_rows(keel, name, ms.chunks(ms.feature_frame(200, seed=203, shifted=True), 10))
-        fired = hook.wait_for_body(firing_for(ms.rule_id(rule)), ms.WEBHOOK_TIMEOUT_S, "the rule to fire")
+        api.send_rows(keel, name, data.chunks(data.feature_frame(200, seed=203, shifted=True), 10))
+        fired = hook.wait_for_body(firing_for(api.rule_id(rule)), api.WEBHOOK_TIMEOUT_S, "the rule to fire")
         assert_webhook_body(fired, rule, name, started)
 
         with NormalTraffic(keel, name, seed=204):  # after 10 s the window holds only normal rows
             resolved = hook.wait_for_body(
-                lambda b: same_id(b.get("rule_id"), ms.rule_id(rule)) and b.get("state") == "resolved",
-                10 + 3 * ms.WEBHOOK_TIMEOUT_S, "the rule to resolve")
+                lambda b: same_id(b.get("rule_id"), api.rule_id(rule)) and b.get("state") == "resolved",
+                10 + 3 * api.WEBHOOK_TIMEOUT_S, "the rule to resolve")
         assert_webhook_body(resolved, rule, name, started, state="resolved")
         assert resolved["value"] <= 0.3 and resolved["alert_id"] != fired["alert_id"], resolved
 
-        states = [a["state"] for a in monitor.alerts(name) if same_id(a.get("rule_id"), ms.rule_id(rule))]
+        states = [a["state"] for a in monitor.alerts(name) if same_id(a.get("rule_id"), api.rule_id(rule))]
         assert states[:2] == ["resolved", "firing"], f"newest first: {states}"
         serving.poll(lambda: serving.scrape(server.url),
                      lambda f: any(s.value == 0 for s in alert_samples(f, name, "keel_alert_firing", rule)), 30,

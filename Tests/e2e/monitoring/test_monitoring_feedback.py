@@ -23,7 +23,9 @@ import random
 
 import pytest
 
-import monitoring_support as ms
+import monitoring_api as api
+import monitoring_data as data
+import monitoring_judges as judges
 from support.rest import assert_error
 
 pytestmark = pytest.mark.keel_only
@@ -34,21 +36,21 @@ def labelled(module_deployments, classifier_model) -> str:
     return module_deployments.create(f"{classifier_model.name}/{classifier_model.versions['sklearn']}")
 
 
-def send_sized(keel, name: str, sizes: list[int], seed: int) -> list[ms.Sent]:
+def send_sized(keel, name: str, sizes: list[int], seed: int) -> list[api.Sent]:
     """One request per size, rows drawn with `seed`; waits until all are in the log."""
-    frame = ms.feature_frame(sum(sizes), seed=seed)
+    frame = data.feature_frame(sum(sizes), seed=seed)
     frames, start = [], 0
     for size in sizes:
         frames.append(frame.iloc[start:start + size].reset_index(drop=True))
         start += size
-    sent = ms.send_rows(keel, name, frames, threads=1)
-    ms.wait_logged(keel, name, [s.request_id for s in sent])
+    sent = api.send_rows(keel, name, frames, threads=1)
+    api.wait_logged(keel, name, [s.request_id for s in sent])
     return sent
 
 
-def truth(sent: list[ms.Sent]) -> list[list[int]]:
+def truth(sent: list[api.Sent]) -> list[list[int]]:
     """Per request, per row: labels from the same rule the classifier learnt (so accuracy is not trivial)."""
-    return [[int(v) for v in ms.classifier_labels(s.rows, seed=len(s.rows) + i)] for i, s in enumerate(sent)]
+    return [[int(v) for v in data.classifier_labels(s.rows, seed=len(s.rows) + i)] for i, s in enumerate(sent)]
 
 
 def flat(lists) -> list:
@@ -60,15 +62,15 @@ def only_version(performance: dict) -> dict:
     return performance["versions"][0]
 
 
-def assert_labelled(monitor, name: str, sent: list[ms.Sent], labels: list[list[int]], what: str) -> dict:
+def assert_labelled(monitor, name: str, sent: list[api.Sent], labels: list[list[int]], what: str) -> dict:
     """Performance of the newest len(sent) requests: every row labelled, metrics == scikit-learn."""
     performance = monitor.performance(name, last=len(sent))
     assert performance["task"] == "classification", performance
     entry = only_version(performance)
     rows = sum(len(s.rows) for s in sent)
     assert entry["role"] == "primary" and entry["predictions"] == rows and entry["labelled"] == rows, entry
-    expected = ms.classification_metrics(flat(labels), flat(s.predictions for s in sent))
-    ms.assert_metrics(entry.get("metrics"), expected, what)
+    expected = judges.classification_metrics(flat(labels), flat(s.predictions for s in sent))
+    judges.assert_metrics(entry.get("metrics"), expected, what)
     assert "roc_auc" not in entry["metrics"], f"no probabilities, so no ROC-AUC (never faked): {entry}"
     assert not entry.get("estimated"), f"no probabilities, so no estimate: {entry}"
     return entry
@@ -86,11 +88,11 @@ def test_single_and_multi_row_labels_become_performance(keel, monitor, labelled)
 
 def test_the_same_labels_again_are_unchanged(keel, monitor, labelled):
     sent = send_sized(keel, labelled, [1, 3], seed=502)
-    items = ms.label_items(sent, truth(sent))
+    items = api.label_items(sent, truth(sent))
     assert monitor.feedback(items) == {"stored": 4, "unchanged": 0}
     assert monitor.feedback(items) == {"stored": 0, "unchanged": 4}
     more = send_sized(keel, labelled, [1], seed=503)
-    assert monitor.feedback(items + ms.label_items(more, truth(more))) == {"stored": 1, "unchanged": 4}
+    assert monitor.feedback(items + api.label_items(more, truth(more))) == {"stored": 1, "unchanged": 4}
     row_again = [{"request_id": sent[1].request_id, "row": 2, "label": truth(sent)[1][2]}]
     assert monitor.feedback(row_again) == {"stored": 0, "unchanged": 1}
 
@@ -103,14 +105,14 @@ def test_a_conflicting_label_is_refused_and_nothing_changes(keel, monitor, label
     batch = [{"request_id": b.request_id, "label": 0},
              {"request_id": a.request_id, "label": 0},
              {"request_id": c.request_id, "labels": [1, 0]}]
-    error = assert_error(monitor.post_feedback(batch), *ms.INVALID)
+    error = assert_error(monitor.post_feedback(batch), *api.INVALID)
     assert "already labelled" in error["message"], error
 
     # Nothing of the refused batch was stored: b and c are new, a keeps its first label.
     assert monitor.feedback([batch[0], batch[2]]) == {"stored": 3, "unchanged": 0}
     assert monitor.feedback([{"request_id": a.request_id, "label": 1}]) == {"stored": 0, "unchanged": 1}
     row_conflict = [{"request_id": c.request_id, "row": 1, "label": 1}]
-    assert_error(monitor.post_feedback(row_conflict), *ms.INVALID)
+    assert_error(monitor.post_feedback(row_conflict), *api.INVALID)
 
 
 def test_replace_true_relabels(keel, monitor, labelled):
@@ -135,14 +137,14 @@ def test_an_unknown_request_id_is_404_and_nothing_is_stored(keel, monitor, label
     batch = [{"request_id": sent[0].request_id, "label": 1},
              {"request_id": unknown, "label": 1},
              {"request_id": sent[1].request_id, "labels": [0, 1]}]
-    error = assert_error(monitor.post_feedback(batch), *ms.MISSING)
+    error = assert_error(monitor.post_feedback(batch), *api.MISSING)
     assert unknown in error["message"], f"the 404 should name the unknown id: {error}"
     after = monitor.performance(labelled, last=2)
-    assert only_version(after)["labelled"] == 0 and ms.no_metrics(only_version(after)), after
+    assert only_version(after)["labelled"] == 0 and api.no_metrics(only_version(after)), after
     assert monitor.feedback([batch[0], batch[2]]) == {"stored": 3, "unchanged": 0}
 
 
-def _invalid_items(x: ms.Sent, y: ms.Sent) -> dict:
+def _invalid_items(x: api.Sent, y: api.Sent) -> dict:
     """case -> the bad item; x has 3 rows, y has 1."""
     return {
         "label-object": {"request_id": y.request_id, "label": {"class": 1}},
@@ -160,7 +162,7 @@ def _invalid_items(x: ms.Sent, y: ms.Sent) -> dict:
     }
 
 
-INVALID_CASES = list(_invalid_items(ms.Sent("x", None, None), ms.Sent("y", None, None)))
+INVALID_CASES = list(_invalid_items(api.Sent("x", None, None), api.Sent("y", None, None)))
 
 
 @pytest.mark.parametrize("case", INVALID_CASES)
@@ -168,20 +170,20 @@ def test_an_invalid_item_is_400_and_nothing_is_stored(keel, monitor, labelled, c
     x, y, z = send_sized(keel, labelled, [3, 1, 1], seed=600 + INVALID_CASES.index(case))
     good = {"request_id": z.request_id, "label": 1}
     bad = _invalid_items(x, y)[case]
-    assert_error(monitor.post_feedback([good, bad]), *ms.INVALID)
+    assert_error(monitor.post_feedback([good, bad]), *api.INVALID)
     assert monitor.feedback([good]) == {"stored": 1, "unchanged": 0}, "the good item of the refused batch was stored"
 
 
 @pytest.mark.parametrize("body", [{}, {"feedback": "labels"}, {"feedback": [1, 2]}, {"feedback": None}],
                          ids=["no-feedback", "feedback-a-string", "items-not-objects", "feedback-null"])
 def test_a_malformed_body_is_400(monitor, body):
-    assert_error(monitor.request("POST", ms.FEEDBACK, json=body), *ms.INVALID)
+    assert_error(monitor.request("POST", api.FEEDBACK, json=body), *api.INVALID)
 
 
 def test_more_than_10000_items_is_400(keel, monitor, labelled):
     (sent,) = send_sized(keel, labelled, [1], seed=507)
     items = [{"request_id": sent.request_id, "label": 1}] * 10_001
-    assert_error(monitor.post_feedback(items), *ms.INVALID)
+    assert_error(monitor.post_feedback(items), *api.INVALID)
     assert monitor.feedback(items[:1]) == {"stored": 1, "unchanged": 0}
 
 
@@ -201,9 +203,9 @@ def test_late_and_out_of_order_feedback(keel, monitor, labelled):
     partial = only_version(monitor.performance(labelled, last=20))
     assert partial["predictions"] == 20 and partial["labelled"] == 15, partial
     known = early[5:] + late
-    ms.assert_metrics(partial.get("metrics"),
-                      ms.classification_metrics([labels[s.request_id][0] for s in known],
-                                                [s.predictions[0] for s in known]), "15 of 20 labelled")
+    judges.assert_metrics(partial.get("metrics"),
+                          judges.classification_metrics([labels[s.request_id][0] for s in known],
+                                                        [s.predictions[0] for s in known]), "15 of 20 labelled")
 
     assert monitor.feedback([{"request_id": s.request_id, "label": labels[s.request_id][0]} for s in early[:5]]) \
         == {"stored": 5, "unchanged": 0}

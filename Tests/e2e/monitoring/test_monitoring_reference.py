@@ -21,7 +21,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import monitoring_support as ms
+import monitoring_api as api
+import monitoring_data as data
 from support.rest import assert_error, assert_ok, describe, now_ms, unique_name
 
 pytestmark = pytest.mark.keel_only
@@ -123,9 +124,9 @@ def ref_deployment(module_deployments, classifier_model) -> str:
 
 def test_csv_upload_is_stored_and_profiled(server, monitor, ref_deployment):
     frame = profile_frame()
-    body = ms.csv_bytes(frame)
+    body = data.csv_bytes(frame)
     started = now_ms()
-    put = ms.profile_of(assert_ok(monitor.put_reference(ref_deployment, body, "text/csv")))
+    put = api.profile_of(assert_ok(monitor.put_reference(ref_deployment, body, "text/csv")))
     assert_profile(put, frame, ref_deployment, "csv", started)
     got = monitor.reference(ref_deployment)
     assert got == put, f"GET answers another profile than PUT:\n  PUT {put}\n  GET {got}"
@@ -136,7 +137,7 @@ def test_jsonl_upload_is_profiled_like_the_csv(server, monitor, ref_deployment):
     frame = profile_frame()
     body = jsonl_bytes(frame)
     started = now_ms()
-    put = ms.profile_of(assert_ok(monitor.put_reference(ref_deployment, body, "application/x-ndjson")))
+    put = api.profile_of(assert_ok(monitor.put_reference(ref_deployment, body, "application/x-ndjson")))
     assert_profile(put, frame, ref_deployment, "jsonl", started)
     assert monitor.reference(ref_deployment)["format"] == "jsonl"
     assert stored_file(server, ref_deployment, "jsonl").read_bytes() == body
@@ -154,41 +155,41 @@ BAD_UPLOADS = {
 
 @pytest.mark.parametrize("case", list(BAD_UPLOADS))
 def test_bad_upload_is_400_and_keeps_the_previous_reference(monitor, ref_deployment, case):
-    frame = ms.feature_frame(50, seed=3)
+    frame = data.feature_frame(50, seed=3)
     before = monitor.upload_reference(ref_deployment, frame)
     body, content_type = BAD_UPLOADS[case]
-    assert_error(monitor.put_reference(ref_deployment, body, content_type), *ms.INVALID)
+    assert_error(monitor.put_reference(ref_deployment, body, content_type), *api.INVALID)
     after = monitor.reference(ref_deployment)
     assert after == before, f"a refused upload changed the reference:\n  before {before}\n  after {after}"
 
 
 def test_unknown_deployment_is_404(monitor):
     absent = unique_name("absent")
-    body = ms.csv_bytes(ms.feature_frame(10, seed=3))
-    assert_error(monitor.put_reference(absent, body), *ms.MISSING)
-    assert_error(monitor.get_reference(absent), *ms.MISSING)
-    assert_error(monitor.from_lineage(absent), *ms.MISSING)
+    body = data.csv_bytes(data.feature_frame(10, seed=3))
+    assert_error(monitor.put_reference(absent, body), *api.MISSING)
+    assert_error(monitor.get_reference(absent), *api.MISSING)
+    assert_error(monitor.from_lineage(absent), *api.MISSING)
 
 
 def test_deployment_without_reference_is_404(monitor, bare_deployment):
-    assert_error(monitor.get_reference(bare_deployment), *ms.MISSING)
+    assert_error(monitor.get_reference(bare_deployment), *api.MISSING)
 
 
 # -- lineage ------------------------------------------------------------------------
 
 def training_frame() -> pd.DataFrame:
-    frame = ms.classifier_reference(300, seed=41)
-    return frame.assign(target=ms.classifier_labels(frame, seed=42))
+    frame = data.classifier_reference(300, seed=41)
+    return frame.assign(target=data.classifier_labels(frame, seed=42))
 
 
 @pytest.mark.parametrize("where", ["runs", "mlflow-artifacts"])
 def test_from_lineage_takes_the_training_dataset(server, monitor, deployments, tmp_path, where):
     training = training_frame()
-    lineage = ms.register_with_training_data(server.url, training, where, tmp_path)
+    lineage = data.register_with_training_data(server.url, training, where, tmp_path)
     name = deployments.create(f"{lineage.model.name}/{lineage.model.versions['sklearn']}")
 
     resp = monitor.from_lineage(name)
-    profile = ms.profile_of(assert_ok(resp))
+    profile = api.profile_of(assert_ok(resp))
     assert profile["rows"] == lineage.training_rows, (
         f"the reference has {profile['rows']} rows: the training dataset has {lineage.training_rows}, "
         f"the evaluation one {lineage.evaluation_rows} (context `training` comes first)")
@@ -201,15 +202,15 @@ def test_from_lineage_takes_the_training_dataset(server, monitor, deployments, t
 
 def test_from_lineage_refuses_a_local_path(server, monitor, deployments, tmp_path):
     """The dataset file exists on the server's machine: reading it would still escape the artifact store."""
-    lineage = ms.register_with_training_data(server.url, training_frame(), "local", tmp_path)
+    lineage = data.register_with_training_data(server.url, training_frame(), "local", tmp_path)
     name = deployments.create(f"{lineage.model.name}/{lineage.model.versions['sklearn']}")
-    error = assert_error(monitor.from_lineage(name), *ms.INVALID)
+    error = assert_error(monitor.from_lineage(name), *api.INVALID)
     assert "upload" in error["message"].lower(), f"the refusal should say to upload a reference: {error}"
-    assert_error(monitor.get_reference(name), *ms.MISSING)
+    assert_error(monitor.get_reference(name), *api.MISSING)
 
 
 def test_from_lineage_without_a_dataset_is_refused(monitor, bare_deployment):
     resp = monitor.from_lineage(bare_deployment)
-    error = assert_error(resp, *ms.INVALID)
+    error = assert_error(resp, *api.INVALID)
     assert "upload" in error["message"].lower(), f"the refusal should say to upload a reference: {describe(resp)}"
-    assert_error(monitor.get_reference(bare_deployment), *ms.MISSING)
+    assert_error(monitor.get_reference(bare_deployment), *api.MISSING)
