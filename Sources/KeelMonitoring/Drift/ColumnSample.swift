@@ -26,12 +26,20 @@ public enum ColumnKind: String, Sendable, Codable {
 
 /// A column's values on both sides after cleaning: ±inf and NaN (or nil) removed, as
 /// Evidently's per-column drift does, so both sides hold only comparable values.
+///
+/// Numbers stay numbers: categorical tests on a numerical column count the numbers
+/// themselves as categories (as pandas does; no text conversion), and both samples are sorted
+/// once here for the distinct count and the distance tests.
 struct CleanColumn {
     var kind: ColumnKind
     var numericalReference: [Double] = []
     var numericalCurrent: [Double] = []
+    var sortedReference: [Double] = []
+    var sortedCurrent: [Double] = []
     var categoricalReference: [String] = []
     var categoricalCurrent: [String] = []
+    /// Distinct values over both sides (Evidently's `n_values`).
+    var distinctValues = 0
 
     init(name: String, kind: ColumnKind, reference: ColumnSample, current: ColumnSample) throws {
         self.kind = kind
@@ -39,15 +47,16 @@ struct CleanColumn {
         case (.numerical(let referenceValues), .numerical(let currentValues)):
             numericalReference = referenceValues.filter(\.isFinite)
             numericalCurrent = currentValues.filter(\.isFinite)
-            // Categorical tests on a numerical column count the numbers as categories.
-            categoricalReference = numericalReference.map { String($0) }
-            categoricalCurrent = numericalCurrent.map { String($0) }
+            sortedReference = radixSorted(numericalReference)
+            sortedCurrent = radixSorted(numericalCurrent)
+            distinctValues = distinctCount(sorted: sortedReference, sortedCurrent)
         case (.categorical(let referenceValues), .categorical(let currentValues)):
             guard kind == .categorical else {
                 throw KeelError.invalidParameter("Column '\(name)' holds text, so it cannot be compared as numbers.")
             }
             categoricalReference = referenceValues.compactMap { $0 }
             categoricalCurrent = currentValues.compactMap { $0 }
+            distinctValues = Set(categoricalReference).union(categoricalCurrent).count
         default:
             throw KeelError.invalidParameter("Column '\(name)' is numerical on one side and text on the other.")
         }
@@ -55,9 +64,10 @@ struct CleanColumn {
         guard currentCount > 0 else { throw KeelError.invalidParameter("Column '\(name)' has no values in the current data.") }
     }
 
-    var referenceCount: Int { categoricalReference.count }
-    var currentCount: Int { categoricalCurrent.count }
+    var isNumerical: Bool { !numericalReference.isEmpty || !numericalCurrent.isEmpty }
+    var referenceCount: Int { isNumerical ? numericalReference.count : categoricalReference.count }
+    var currentCount: Int { isNumerical ? numericalCurrent.count : categoricalCurrent.count }
 
-    /// Distinct values over both sides (Evidently's `n_values`).
-    var distinctValues: Int { Set(categoricalReference).union(categoricalCurrent).count }
+    /// Distinct reference values (numbers only).
+    var distinctReferenceValues: Int { distinctCount(sorted: sortedReference, []) }
 }

@@ -1,3 +1,6 @@
+import Dispatch
+import Foundation
+import NIOConcurrencyHelpers
 import KeelCore
 
 /// The drift verdict for one column.
@@ -46,6 +49,9 @@ public struct DriftOptions: Sendable {
     public var threshold: Double?
     /// The share of drifted columns at which the dataset drifted.
     public var driftShare: Double = 0.5
+    /// Compare columns on every core (blocks the calling thread until done: for the command
+    /// line, not for a server's shared executor).
+    public var parallel = false
 
     /// Evidently's defaults.
     public init() {}
@@ -86,7 +92,7 @@ public enum DriftEngine {
 
     /// Compares every column and judges the dataset.
     public static func compare(_ columns: [(name: String, kind: ColumnKind, reference: ColumnSample, current: ColumnSample)], options: DriftOptions = DriftOptions()) throws -> DatasetDrift {
-        let results = try columns.map { try compare(column: $0.name, kind: $0.kind, reference: $0.reference, current: $0.current, options: options) }
+        let results = try compareEach(columns, options: options)
         let drifted = results.filter(\.detected).count
         let share = results.isEmpty ? 0 : Double(drifted) / Double(results.count)
         return DatasetDrift(
@@ -95,16 +101,50 @@ public enum DriftEngine {
         )
     }
 
+    /// Compares the columns, on every core when ``DriftOptions/parallel`` is set.
+    static func compareEach(
+        _ columns: [(name: String, kind: ColumnKind, reference: ColumnSample, current: ColumnSample)], options: DriftOptions
+    ) throws -> [ColumnDrift] {
+        guard options.parallel, columns.count > 1 else {
+            return try columns.map { try compare(column: $0.name, kind: $0.kind, reference: $0.reference, current: $0.current, options: options) }
+        }
+        let results = NIOLockedValueBox([Int: Result<ColumnDrift, any Error>]())
+        // Largest columns first, so the last one to start is a short one.
+        let order = columns.indices.sorted { columns[$0].current.count + columns[$0].reference.count > columns[$1].current.count + columns[$1].reference.count }
+        let next = NIOLockedValueBox(0)
+        DispatchQueue.concurrentPerform(iterations: min(ProcessInfo.processInfo.activeProcessorCount, columns.count)) { _ in
+            while true {
+                let position = next.withLockedValue { value -> Int in
+                    defer { value += 1 }
+                    return value
+                }
+                guard position < order.count else { return }
+                let column = columns[order[position]]
+                let result = Result { try compare(column: column.name, kind: column.kind, reference: column.reference, current: column.current, options: options) }
+                results.withLockedValue { $0[order[position]] = result }
+            }
+        }
+        return try results.withLockedValue { results in try columns.indices.map { try results[$0]!.get() } }
+    }
+
     private static func score(_ method: DriftMethod, _ column: CleanColumn) -> Double {
         switch method {
         case .ks:
             return kolmogorovSmirnovTest(column.numericalReference, column.numericalCurrent).result.pValue
         case .chisquare:
+            if column.isNumerical {
+                return chiSquareTest(reference: column.numericalReference.map { $0 }, current: column.numericalCurrent.map { $0 }).pValue
+            }
             return chiSquareTest(reference: column.categoricalReference, current: column.categoricalCurrent).pValue
         case .z:
+            if column.isNumerical {
+                return proportionsZTest(reference: column.numericalReference.map { $0 }, current: column.numericalCurrent.map { $0 }).pValue
+            }
             return proportionsZTest(reference: column.categoricalReference, current: column.categoricalCurrent).pValue
         case .wasserstein:
-            return normedWassersteinDistance(reference: column.numericalReference, current: column.numericalCurrent)
+            return normedWassersteinDistance(
+                reference: column.numericalReference, sortedReference: column.sortedReference, sortedCurrent: column.sortedCurrent
+            )
         case .jensenshannon:
             let shares = binned(column)
             return jensenShannonDistance(shares.reference, shares.current)
@@ -116,8 +156,11 @@ public enum DriftEngine {
     /// Evidently's `get_binned_data`: Sturges bins for numbers with more than 20 distinct
     /// reference values, value counts otherwise.
     private static func binned(_ column: CleanColumn) -> BinnedShares {
-        if column.kind == .numerical, Set(column.numericalReference).count > 20 {
+        if column.kind == .numerical, column.distinctReferenceValues > 20 {
             return .numerical(reference: column.numericalReference, current: column.numericalCurrent)
+        }
+        if column.isNumerical {
+            return .categorical(reference: column.numericalReference.map { $0 }, current: column.numericalCurrent.map { $0 })
         }
         return .categorical(reference: column.categoricalReference, current: column.categoricalCurrent)
     }

@@ -6,20 +6,30 @@ import Foundation
 /// over the sorted union of the samples.
 public func wassersteinDistance(_ u: [Double], _ v: [Double]) -> Double {
     precondition(!u.isEmpty && !v.isEmpty, "Wasserstein distance needs two non-empty samples")
-    let sortedU = u.sorted()
-    let sortedV = v.sorted()
-    let all = (u + v).sorted()
+    return wassersteinDistance(sortedU: u.sorted(), sortedV: v.sorted())
+}
+
+/// ``wassersteinDistance(_:_:)`` of two already sorted samples: one merge instead of a third sort.
+func wassersteinDistance(sortedU: [Double], sortedV: [Double]) -> Double {
     var total = 0.0
     var indexU = 0
     var indexV = 0
-    for position in 0..<(all.count - 1) {
-        let value = all[position]
+    let countU = Double(sortedU.count), countV = Double(sortedV.count)
+    // Walk the sorted union; between consecutive values both CDFs are constant.
+    var value = min(sortedU[0], sortedV[0])
+    while indexU < sortedU.count || indexV < sortedV.count {
         // searchsorted(side="right"): how many sample values are <= value.
         while indexU < sortedU.count, sortedU[indexU] <= value { indexU += 1 }
         while indexV < sortedV.count, sortedV[indexV] <= value { indexV += 1 }
-        let cdfU = Double(indexU) / Double(sortedU.count)
-        let cdfV = Double(indexV) / Double(sortedV.count)
-        total += abs(cdfU - cdfV) * (all[position + 1] - value)
+        let next: Double
+        switch (indexU < sortedU.count, indexV < sortedV.count) {
+        case (true, true): next = min(sortedU[indexU], sortedV[indexV])
+        case (true, false): next = sortedU[indexU]
+        case (false, true): next = sortedV[indexV]
+        case (false, false): return total
+        }
+        total += abs(Double(indexU) / countU - Double(indexV) / countV) * (next - value)
+        value = next
     }
     return total
 }
@@ -28,6 +38,11 @@ public func wassersteinDistance(_ u: [Double], _ v: [Double]) -> Double {
 /// deviation, floored at 0.001 so a constant reference does not divide by zero.
 public func normedWassersteinDistance(reference: [Double], current: [Double]) -> Double {
     wassersteinDistance(reference, current) / max(populationStandardDeviation(reference), 0.001)
+}
+
+/// ``normedWassersteinDistance(reference:current:)`` with both samples already sorted.
+func normedWassersteinDistance(reference: [Double], sortedReference: [Double], sortedCurrent: [Double]) -> Double {
+    wassersteinDistance(sortedU: sortedReference, sortedV: sortedCurrent) / max(populationStandardDeviation(reference), 0.001)
 }
 
 /// Standard deviation with `ddof = 0`, as `np.std`.

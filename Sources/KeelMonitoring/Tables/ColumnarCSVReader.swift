@@ -13,6 +13,8 @@ struct ColumnarCSVReader {
     /// Where the bytes come from: a file read in chunks, or bytes already in memory.
     enum Source {
         case file(String)
+        /// The bytes of a file from `start` up to `end`.
+        case fileRange(String, start: UInt64, end: UInt64)
         case bytes([UInt8])
     }
 
@@ -22,10 +24,19 @@ struct ColumnarCSVReader {
     /// Bytes read per chunk from a file.
     var chunkSize = 8 << 20
 
-    /// Reads and types every column.
+    /// Reads and types every column; a large file on several cores when it can.
     func read() throws -> DataTable {
-        var header: [String]?
-        var builders: [ColumnBuilder] = []
+        if case .file(let path) = source, let table = ColumnarCSVReader.readInParallel(path: path, name: name) {
+            return table
+        }
+        let (header, builders, rows) = try parse(header: nil)
+        return try finish(header: header, builders: builders, rows: rows)
+    }
+
+    /// Reads the records into column builders; the first record is the header unless given.
+    func parse(header given: [String]?) throws -> (header: [String], builders: [ColumnBuilder], rows: Int) {
+        var header = given
+        var builders: [ColumnBuilder] = given.map { $0.map { _ in ColumnBuilder() } } ?? []
         var rows = 0
         try scan { fields, chunk in
             guard let names = header else {
@@ -38,45 +49,99 @@ struct ColumnarCSVReader {
             guard fields.count <= names.count else {
                 throw KeelError.invalidParameter("'\(name)' line \(rows + 2) has \(fields.count) fields; the header has \(names.count).")
             }
-            for index in 0..<names.count {
-                if index < fields.count {
-                    builders[index].add(fields[index], in: chunk)
-                } else {
-                    builders[index].addMissing()
+            builders.withUnsafeMutableBufferPointer { builders in
+                for index in 0..<builders.count {
+                    if index < fields.count {
+                        builders[index].add(fields[index], in: chunk, row: rows)
+                    } else {
+                        builders[index].addMissing()
+                    }
                 }
             }
             rows += 1
+            // Once the first rows show how long a row is, size the columns for the whole input:
+            // growing by doubling would copy each column several times and fault in twice the pages.
+            if rows == 4096, let total = expectedBytes, let offset = fields.first?.start, offset > 0 {
+                let estimate = Int(Double(total) / Double(offset) * Double(rows) * 1.02) + 1024
+                for index in builders.indices { builders[index].expectedRows = estimate }
+                for index in builders.indices {
+                    if builders[index].texts == nil {
+                        builders[index].numbers.reserveCapacity(estimate)
+                    } else {
+                        builders[index].texts!.reserveCapacity(estimate)
+                    }
+                }
+            }
         }
         guard let header else { throw KeelError.invalidParameter("'\(name)' is empty: a header row is needed.") }
-        let textColumns = builders.indices.filter { builders[$0].needsText }
-        var texts: [Int: [String?]] = [:]
-        if !textColumns.isEmpty {
-            for column in textColumns { texts[column] = []; texts[column]!.reserveCapacity(rows) }
-            var first = true
-            try scan { fields, chunk in
-                if first {
-                    first = false
-                    return
+        return (header, builders, rows)
+    }
+
+    /// The size of the input, when known up front.
+    var expectedBytes: Int? {
+        switch source {
+        case .bytes(let bytes): bytes.count
+        case .fileRange(_, let start, let end): Int(end - start)
+        case .file(let path): (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue
+        }
+    }
+
+    /// Recovers the text of columns that turned out to be text, and makes the table.
+    func finish(header: [String], builders: [ColumnBuilder], rows: Int) throws -> DataTable {
+        var builders = builders
+        // Text columns that held numbers before their first text cell need those rows' text again.
+        let rereads = builders.indices.filter { builders[$0].texts != nil && builders[$0].numbersBeforeText }
+        if let through = rereads.map({ builders[$0].textFromRow }).max() {
+            var earlier: [Int: [String?]] = Dictionary(uniqueKeysWithValues: rereads.map { ($0, []) })
+            var row = -1
+            do {
+                try scan { fields, chunk in
+                    defer { row += 1 }
+                    guard row >= 0 else { return }
+                    guard row < through else { throw StopScanning() }
+                    for column in rereads where row < builders[column].textFromRow {
+                        earlier[column]!.append(column < fields.count ? Self.cellText(fields[column], in: chunk) : nil)
+                    }
                 }
-                for column in textColumns {
-                    let cell = column < fields.count ? Self.text(fields[column], in: chunk) : nil
-                    texts[column]!.append(cell.flatMap { DataTable.missingMarkers.contains($0) ? nil : $0 })
-                }
-            }
+            } catch is StopScanning {}
+            for (column, cells) in earlier { builders[column].texts = cells + builders[column].texts![...] }
         }
         let columns = header.enumerated().map { index, columnName -> DataTable.Column in
-            if let cells = texts[index] {
+            let builder = builders[index]
+            if let texts = builder.texts {
+                let cells = builder.numbersBeforeText ? texts : Array(repeating: nil, count: builder.textFromRow) + texts
                 return DataTable.Column(name: columnName, sample: .categorical(cells), isInteger: false)
             }
-            let builder = builders[index]
             guard builder.sawValue else {
-                // No value at all: pandas reads an all-missing column as float NaN; Keel keeps
-                // it as an empty categorical column, as the row-wise reader did.
+                // No value at all: kept as an empty text column, as the row-wise reader did.
                 return DataTable.Column(name: columnName, sample: .categorical(Array(repeating: nil, count: rows)), isInteger: false)
             }
             return DataTable.Column(name: columnName, sample: .numerical(builder.numbers), isInteger: builder.integer)
         }
         return DataTable(columns: columns, rowCount: rows)
+    }
+
+    private struct StopScanning: Error {}
+
+    /// A cell's text with pandas' missing markers read as missing.
+    static func cellText(_ field: Field, in chunk: UnsafeBufferPointer<UInt8>) -> String? {
+        if field.start == field.end && !field.quoted { return nil }
+        if !field.quoted, isMissingMarker(UnsafeBufferPointer(rebasing: chunk[field.start..<field.end])) { return nil }
+        let text = text(field, in: chunk)
+        return field.quoted && text.map(DataTable.missingMarkers.contains) == true ? nil : text
+    }
+
+    /// Whether the bytes spell one of pandas' missing markers, hashing only the few candidates.
+    @inline(__always)
+    static func isMissingMarker(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let first = bytes.first else { return true }
+        guard bytes.count <= 9 else { return false }
+        switch first {
+        case UInt8(ascii: "#"), UInt8(ascii: "-"), UInt8(ascii: "1"), UInt8(ascii: "<"), UInt8(ascii: "N"), UInt8(ascii: "n"):
+            return DataTable.missingMarkers.contains(String(decoding: bytes, as: UTF8.self))
+        default:
+            return false
+        }
     }
 
     /// One field of the current record: its bytes in the chunk and whether it was quoted.
@@ -98,21 +163,39 @@ struct ColumnarCSVReader {
                 let consumed = try Self.records(in: buffer, final: true, fields: &fields, name: name, record)
                 precondition(consumed == buffer.count)
             }
-        case .file(let path):
-            guard let handle = FileHandle(forReadingAtPath: path) else {
+        case .file, .fileRange:
+            let (path, start, end): (String, UInt64, UInt64?) = switch source {
+            case .fileRange(let path, let start, let end): (path, start, end)
+            case .file(let path): (path, 0, nil)
+            case .bytes: ("", 0, nil)
+            }
+            let descriptor = open(path, O_RDONLY)
+            guard descriptor >= 0 else {
                 throw KeelError.invalidParameter("Cannot read '\(path)': no such file, or it is not readable.")
             }
-            defer { try? handle.close() }
-            var carry: [UInt8] = []
+            defer { close(descriptor) }
+            // One buffer for the whole file: fresh chunk allocations would each fault in new pages.
+            var buffer = [UInt8](repeating: 0, count: chunkSize)
+            var filled = 0
+            var position = start
             while true {
-                let data = try handle.read(upToCount: chunkSize) ?? Data()
-                let final = data.isEmpty
-                carry.append(contentsOf: data)
-                let consumed = try carry.withUnsafeBufferPointer { buffer in
-                    try Self.records(in: buffer, final: final, fields: &fields, name: name, record)
+                if filled == buffer.count { buffer += [UInt8](repeating: 0, count: buffer.count) }
+                let want = end.map { min(buffer.count - filled, Int($0 - position)) } ?? (buffer.count - filled)
+                let got = want > 0 ? buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress! + filled, want, off_t(position)) } : 0
+                guard got >= 0 else { throw KeelError.invalidParameter("Cannot read '\(path)': \(String(cString: strerror(errno))).") }
+                position += UInt64(got)
+                filled += got
+                let final = got == 0
+                let consumed = try buffer.withUnsafeBufferPointer { whole in
+                    try Self.records(in: UnsafeBufferPointer(rebasing: whole[0..<filled]), final: final, fields: &fields, name: name, record)
                 }
                 if final { break }
-                carry.removeFirst(consumed)
+                if consumed > 0 {
+                    buffer.withUnsafeMutableBytes { raw in
+                        _ = memmove(raw.baseAddress!, raw.baseAddress! + consumed, filled - consumed)
+                    }
+                    filled -= consumed
+                }
             }
         }
     }
@@ -192,44 +275,51 @@ struct ColumnarCSVReader {
     }
 }
 
-/// Collects one column while the file streams by: numbers until a cell is text.
+/// Collects one column while the file streams by: numbers until a cell is text, then text.
 struct ColumnBuilder {
     var numbers: [Double] = []
     var sawValue = false
     var integer = true
-    /// A cell was neither a number nor missing: the column is text and needs a second pass.
-    var needsText = false
+    /// Cell texts from ``textFromRow`` on, once the column turned out to hold text.
+    var texts: [String?]?
+    /// The first row read as text.
+    var textFromRow = 0
+    /// Numbers came before the first text cell: their text must be read again.
+    var numbersBeforeText = false
+    /// Rows the whole input probably holds (0 until estimated).
+    var expectedRows = 0
 
-    mutating func add(_ field: ColumnarCSVReader.Field, in chunk: UnsafeBufferPointer<UInt8>) {
-        guard !needsText else { return }
-        let bytes = UnsafeBufferPointer(rebasing: chunk[field.start..<field.end])
-        if field.escaped {
-            // A doubled quote inside a quoted field is never a number.
-            markText(field, in: chunk)
+    @inline(__always)
+    mutating func add(_ field: ColumnarCSVReader.Field, in chunk: UnsafeBufferPointer<UInt8>, row: Int) {
+        if texts != nil {
+            texts!.append(ColumnarCSVReader.cellText(field, in: chunk))
             return
         }
-        switch DecimalParser.parse(bytes) {
-        case .number(let value, let decimal):
+        // A doubled quote inside a quoted field is never a number.
+        if !field.escaped, case .number(let value, let decimal) = DecimalParser.parse(UnsafeBufferPointer(rebasing: chunk[field.start..<field.end])) {
             numbers.append(value)
             sawValue = true
             if integer, decimal || value != value.rounded() { integer = false }
-        case .other:
-            markText(field, in: chunk)
+            return
         }
-    }
-
-    mutating func addMissing() {
-        guard !needsText else { return }
-        numbers.append(.nan)
-        integer = false
-    }
-
-    private mutating func markText(_ field: ColumnarCSVReader.Field, in chunk: UnsafeBufferPointer<UInt8>) {
-        guard let text = ColumnarCSVReader.text(field, in: chunk), !DataTable.missingMarkers.contains(text) else {
+        guard let text = ColumnarCSVReader.cellText(field, in: chunk) else {
             addMissing()
             return
         }
-        needsText = true
+        var cells: [String?] = [text]
+        cells.reserveCapacity(max(expectedRows - row, 1))
+        texts = cells
+        textFromRow = row
+        numbersBeforeText = sawValue
         numbers = []
+    }
+
+    mutating func addMissing() {
+        if texts != nil {
+            texts!.append(nil)
+            return
+        }
+        numbers.append(.nan)
+        integer = false
     }
 }

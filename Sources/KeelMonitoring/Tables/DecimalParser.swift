@@ -7,8 +7,36 @@ import Foundation
 /// IEEE multiplication or division — and everything else (long mantissas, large exponents,
 /// `inf`, surrounding spaces) goes to `strtod` or pandas' spellings, as before.
 enum DecimalParser {
-    /// Exact powers of ten as doubles (10^0 … 10^22).
-    static let powersOfTen: [Double] = (0...22).map { pow(10, Double($0)) }
+    /// The exact power of ten 10^`exponent`, 0 ≤ `exponent` ≤ 22 (a switch, not a table, so
+    /// the hot loop reads no lazily initialised global).
+    @inline(__always)
+    static func powerOfTen(_ exponent: Int) -> Double {
+        switch exponent {
+        case 0: 1e0
+        case 1: 1e1
+        case 2: 1e2
+        case 3: 1e3
+        case 4: 1e4
+        case 5: 1e5
+        case 6: 1e6
+        case 7: 1e7
+        case 8: 1e8
+        case 9: 1e9
+        case 10: 1e10
+        case 11: 1e11
+        case 12: 1e12
+        case 13: 1e13
+        case 14: 1e14
+        case 15: 1e15
+        case 16: 1e16
+        case 17: 1e17
+        case 18: 1e18
+        case 19: 1e19
+        case 20: 1e20
+        case 21: 1e21
+        default: 1e22
+        }
+    }
 
     /// The outcome for one cell.
     enum Cell {
@@ -81,7 +109,7 @@ enum DecimalParser {
         guard index == count else { return slow(bytes) }
         guard mantissa < (1 << 53), abs(scale) <= 22 else { return slow(bytes) }
         var value = Double(mantissa)
-        value = scale < 0 ? value / powersOfTen[-scale] : value * powersOfTen[scale]
+        value = scale < 0 ? value / powerOfTen(-scale) : value * powerOfTen(scale)
         return .number(negative ? -value : value, decimal: decimal)
     }
 

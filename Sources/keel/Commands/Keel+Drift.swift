@@ -64,6 +64,7 @@ extension Keel {
 
         func run() async throws {
             var options = DriftOptions()
+            options.parallel = true
             options.driftShare = driftShare
             options.threshold = threshold
             if let method { options.method = try Self.method(method) }
