@@ -45,8 +45,9 @@ struct CleanColumn {
         self.kind = kind
         switch (reference, current) {
         case (.numerical(let referenceValues), .numerical(let currentValues)):
-            numericalReference = referenceValues.filter(\.isFinite)
-            numericalCurrent = currentValues.filter(\.isFinite)
+            // Most columns have nothing to drop: share their storage instead of copying it.
+            numericalReference = referenceValues.allSatisfy(\.isFinite) ? referenceValues : referenceValues.filter(\.isFinite)
+            numericalCurrent = currentValues.allSatisfy(\.isFinite) ? currentValues : currentValues.filter(\.isFinite)
             sortedReference = radixSorted(numericalReference)
             sortedCurrent = radixSorted(numericalCurrent)
             distinctValues = distinctCount(sorted: sortedReference, sortedCurrent)

@@ -38,8 +38,12 @@ func radixSorted(_ values: [Double]) -> [Double] {
             }
         }
     }
-    return keys.map { key in
-        Double(bitPattern: key >> 63 == 1 ? key & ~(1 << 63) : ~key)
+    scratch = []
+    return [Double](unsafeUninitializedCapacity: keys.count) { output, initialized in
+        for (index, key) in keys.enumerated() {
+            output[index] = Double(bitPattern: key >> 63 == 1 ? key & ~(1 << 63) : ~key)
+        }
+        initialized = keys.count
     }
 }
 

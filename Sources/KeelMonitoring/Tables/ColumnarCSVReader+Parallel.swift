@@ -123,3 +123,16 @@ extension ColumnarCSVReader {
         return nil
     }
 }
+
+extension DataTable {
+    /// Reads several files at once, one per core (blocks the calling thread: for the command
+    /// line). A small reference and a large current file then overlap instead of queueing.
+    public static func read(paths: [String]) throws -> [DataTable] {
+        let results = NIOLockedValueBox([Int: Result<DataTable, any Error>]())
+        DispatchQueue.concurrentPerform(iterations: paths.count) { index in
+            let result = Result { try DataTable.read(path: paths[index]) }
+            results.withLockedValue { $0[index] = result }
+        }
+        return try results.withLockedValue { results in try paths.indices.map { try results[$0]!.get() } }
+    }
+}

@@ -106,17 +106,23 @@ struct ColumnarCSVReader {
             } catch is StopScanning {}
             for (column, cells) in earlier { builders[column].texts = cells + builders[column].texts![...] }
         }
-        let columns = header.enumerated().map { index, columnName -> DataTable.Column in
-            let builder = builders[index]
-            if let texts = builder.texts {
-                let cells = builder.numbersBeforeText ? texts : Array(repeating: nil, count: builder.textFromRow) + texts
-                return DataTable.Column(name: columnName, sample: .categorical(cells), isInteger: false)
-            }
-            guard builder.sawValue else {
+        var columns: [DataTable.Column] = []
+        for (index, columnName) in header.enumerated() {
+            // Take each column's storage out of its builder, so no column is held twice.
+            var builder = ColumnBuilder()
+            swap(&builder, &builders[index])
+            if var texts = builder.texts {
+                builder.texts = nil
+                if !builder.numbersBeforeText, builder.textFromRow > 0 {
+                    texts.insert(contentsOf: repeatElement(nil, count: builder.textFromRow), at: 0)
+                }
+                columns.append(DataTable.Column(name: columnName, sample: .categorical(texts), isInteger: false))
+            } else if !builder.sawValue {
                 // No value at all: kept as an empty text column, as the row-wise reader did.
-                return DataTable.Column(name: columnName, sample: .categorical(Array(repeating: nil, count: rows)), isInteger: false)
+                columns.append(DataTable.Column(name: columnName, sample: .categorical(Array(repeating: nil, count: rows)), isInteger: false))
+            } else {
+                columns.append(DataTable.Column(name: columnName, sample: .numerical(builder.numbers), isInteger: builder.integer))
             }
-            return DataTable.Column(name: columnName, sample: .numerical(builder.numbers), isInteger: builder.integer)
         }
         return DataTable(columns: columns, rowCount: rows)
     }

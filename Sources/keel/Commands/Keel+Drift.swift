@@ -77,8 +77,8 @@ extension Keel {
                 guard let number = Double(value) else { throw ValidationError("--column-threshold \(pair): '\(value)' is not a number.") }
                 options.thresholds[column] = number
             }
-            let referenceTable = try DataTable.read(path: reference)
-            let currentTable = try DataTable.read(path: current)
+            let tables = try DataTable.read(paths: [reference, current])
+            let (referenceTable, currentTable) = (tables[0], tables[1])
             let drift = try DriftReport.compare(
                 reference: referenceTable,
                 current: currentTable,
