@@ -33,21 +33,8 @@ public struct InferenceWindowReader: Sendable {
         let (start, end) = window.timeRange(now: now)
         let limit: Int
         if case .lastRequests(let count) = window.bound { limit = count } else { limit = InferenceWindow.maxRequests }
-        struct Row: Decodable {
-            let requestId: String
-            let role: String
-            let modelVersion: String
-            let `protocol`: String
-            let status: Int64
-            let latencyUs: Int64
-            let timestampMs: Int64
-            let requestBody: String?
-            let responseBody: String?
-        }
         let rows = try await store.read { database in
-            let query = database.select()
-                .columns("request_id", "role", "model_version", "protocol", "status", "latency_us", "timestamp_ms", "request_body", "response_body")
-                .from("inference_log")
+            let query = database.select().columns(LoggedRow.columns.map { SQLColumn($0) }).from("inference_log")
                 .where("deployment", .equal, deployment)
             if let version = window.version {
                 query.where("model_version", .equal, version)
@@ -58,15 +45,9 @@ public struct InferenceWindowReader: Sendable {
             if let end { query.where("timestamp_ms", .lessThanOrEqual, end) }
             return try await query.orderBy("timestamp_ms", .descending).orderBy("request_id", .descending)
                 .limit(limit + 1)
-                .all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
+                .all(decoding: LoggedRow.self, keyDecodingStrategy: .convertFromSnakeCase)
         }
-        let records = rows.prefix(limit).reversed().map {
-            InferenceRecord(
-                requestID: $0.requestId, role: $0.role, deployment: deployment, modelVersion: $0.modelVersion,
-                protocolName: $0.protocol, status: Int($0.status), latencyMicroseconds: $0.latencyUs,
-                timestampMilliseconds: $0.timestampMs, requestBody: $0.requestBody, responseBody: $0.responseBody
-            )
-        }
+        let records = rows.prefix(limit).reversed().map(\.record)
         let truncated: Bool
         if case .lastRequests = window.bound { truncated = false } else { truncated = rows.count > limit }
         return WindowRecords(
@@ -79,35 +60,41 @@ public struct InferenceWindowReader: Sendable {
     public func records(requestIDs: [String]) async throws -> [String: InferenceRecord] {
         var found: [String: InferenceRecord] = [:]
         for chunk in requestIDs.chunked(into: 500) {
-            struct Row: Decodable {
-                let requestId: String
-                let role: String
-                let deployment: String
-                let modelVersion: String
-                let `protocol`: String
-                let status: Int64
-                let latencyUs: Int64
-                let timestampMs: Int64
-                let requestBody: String?
-                let responseBody: String?
-            }
             let rows = try await store.read { database in
-                try await database.select()
-                    .columns("request_id", "role", "deployment", "model_version", "protocol", "status", "latency_us", "timestamp_ms",
-                             "request_body", "response_body")
-                    .from("inference_log")
+                try await database.select().columns(LoggedRow.columns.map { SQLColumn($0) }).from("inference_log")
                     .where("request_id", .in, chunk)
                     .where("role", .notEqual, "shadow")
-                    .all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
+                    .all(decoding: LoggedRow.self, keyDecodingStrategy: .convertFromSnakeCase)
             }
-            for row in rows {
-                found[row.requestId] = InferenceRecord(
-                    requestID: row.requestId, role: row.role, deployment: row.deployment, modelVersion: row.modelVersion,
-                    protocolName: row.protocol, status: Int(row.status), latencyMicroseconds: row.latencyUs,
-                    timestampMilliseconds: row.timestampMs, requestBody: row.requestBody, responseBody: row.responseBody
-                )
-            }
+            for row in rows { found[row.requestId] = row.record }
         }
         return found
+    }
+}
+
+/// One `inference_log` row as both monitoring queries read it.
+private struct LoggedRow: Decodable {
+    static let columns = [
+        "request_id", "role", "deployment", "model_version", "protocol", "status", "latency_us", "timestamp_ms", "request_body",
+        "response_body",
+    ]
+
+    let requestId: String
+    let role: String
+    let deployment: String
+    let modelVersion: String
+    let `protocol`: String
+    let status: Int64
+    let latencyUs: Int64
+    let timestampMs: Int64
+    let requestBody: String?
+    let responseBody: String?
+
+    var record: InferenceRecord {
+        InferenceRecord(
+            requestID: requestId, role: role, deployment: deployment, modelVersion: modelVersion, protocolName: self.protocol,
+            status: Int(status), latencyMicroseconds: latencyUs, timestampMilliseconds: timestampMs, requestBody: requestBody,
+            responseBody: responseBody
+        )
     }
 }
