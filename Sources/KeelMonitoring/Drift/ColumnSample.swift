@@ -5,7 +5,7 @@ public enum ColumnSample: Sendable {
     /// Numbers; `nan` and infinities are missing values.
     case numerical([Double])
     /// Categories; `nil` is a missing value.
-    case categorical([String?])
+    case categorical(Categories)
 
     /// How many values it holds, missing ones included.
     public var count: Int {
@@ -36,8 +36,8 @@ struct CleanColumn {
     var numericalCurrent: [Double] = []
     var sortedReference: [Double] = []
     var sortedCurrent: [Double] = []
-    var categoricalReference: [String] = []
-    var categoricalCurrent: [String] = []
+    /// Text columns' counts per category (numbers are counted from the sorted samples on demand).
+    var textCounts: PairedCounts?
     /// Distinct values over both sides (Evidently's `n_values`).
     var distinctValues = 0
 
@@ -55,9 +55,9 @@ struct CleanColumn {
             guard kind == .categorical else {
                 throw KeelError.invalidParameter("Column '\(name)' holds text, so it cannot be compared as numbers.")
             }
-            categoricalReference = referenceValues.compactMap { $0 }
-            categoricalCurrent = currentValues.compactMap { $0 }
-            distinctValues = Set(categoricalReference).union(categoricalCurrent).count
+            let counts = PairedCounts(reference: referenceValues, current: currentValues)
+            textCounts = counts
+            distinctValues = counts.distinctValues
         default:
             throw KeelError.invalidParameter("Column '\(name)' is numerical on one side and text on the other.")
         }
@@ -65,9 +65,14 @@ struct CleanColumn {
         guard currentCount > 0 else { throw KeelError.invalidParameter("Column '\(name)' has no values in the current data.") }
     }
 
-    var isNumerical: Bool { !numericalReference.isEmpty || !numericalCurrent.isEmpty }
-    var referenceCount: Int { isNumerical ? numericalReference.count : categoricalReference.count }
-    var currentCount: Int { isNumerical ? numericalCurrent.count : categoricalCurrent.count }
+    var isNumerical: Bool { textCounts == nil }
+    var referenceCount: Int { textCounts?.referenceTotal ?? numericalReference.count }
+    var currentCount: Int { textCounts?.currentTotal ?? numericalCurrent.count }
+
+    /// Counts per value, for the category tests: numbers count as categories.
+    var categoryCounts: PairedCounts {
+        textCounts ?? PairedCounts(sortedReference: sortedReference, sortedCurrent: sortedCurrent)
+    }
 
     /// Distinct reference values (numbers only).
     var distinctReferenceValues: Int { distinctCount(sorted: sortedReference, []) }

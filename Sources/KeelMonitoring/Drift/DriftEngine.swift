@@ -132,15 +132,9 @@ public enum DriftEngine {
         case .ks:
             return kolmogorovSmirnovTest(column.numericalReference, column.numericalCurrent).result.pValue
         case .chisquare:
-            if column.isNumerical {
-                return chiSquareTest(reference: column.numericalReference.map { $0 }, current: column.numericalCurrent.map { $0 }).pValue
-            }
-            return chiSquareTest(reference: column.categoricalReference, current: column.categoricalCurrent).pValue
+            return chiSquareTest(column.categoryCounts).pValue
         case .z:
-            if column.isNumerical {
-                return proportionsZTest(reference: column.numericalReference.map { $0 }, current: column.numericalCurrent.map { $0 }).pValue
-            }
-            return proportionsZTest(reference: column.categoricalReference, current: column.categoricalCurrent).pValue
+            return proportionsZTest(column.categoryCounts).pValue
         case .wasserstein:
             return normedWassersteinDistance(
                 reference: column.numericalReference, sortedReference: column.sortedReference, sortedCurrent: column.sortedCurrent
@@ -159,9 +153,6 @@ public enum DriftEngine {
         if column.kind == .numerical, column.distinctReferenceValues > 20 {
             return .numerical(reference: column.numericalReference, current: column.numericalCurrent)
         }
-        if column.isNumerical {
-            return .categorical(reference: column.numericalReference.map { $0 }, current: column.numericalCurrent.map { $0 })
-        }
-        return .categorical(reference: column.categoricalReference, current: column.categoricalCurrent)
+        return .categorical(column.categoryCounts)
     }
 }

@@ -66,13 +66,15 @@ public struct BinnedShares: Sendable, Equatable {
     }
 
     /// Value counts over the union of categories (missing values count in the totals only).
-    public static func categorical<Value: Hashable>(reference: [Value?], current: [Value?], order: [Value]? = nil) -> BinnedShares {
-        let referenceCounts = counts(reference)
-        let currentCounts = counts(current)
-        let keys = order ?? Array(Set(referenceCounts.keys).union(currentCounts.keys))
-        return BinnedShares(
-            reference: keys.map { Double(referenceCounts[$0] ?? 0) / Double(reference.count) },
-            current: keys.map { Double(currentCounts[$0] ?? 0) / Double(current.count) }
+    public static func categorical<Value: Hashable & Comparable>(reference: [Value?], current: [Value?], order: [Value]? = nil) -> BinnedShares {
+        categorical(PairedCounts(reference: reference, current: current, order: order))
+    }
+
+    /// Value counts already made, as shares of each side's total.
+    public static func categorical(_ counts: PairedCounts) -> BinnedShares {
+        BinnedShares(
+            reference: counts.reference.map { Double($0) / Double(counts.referenceTotal) },
+            current: counts.current.map { Double($0) / Double(counts.currentTotal) }
         )
     }
 
@@ -86,10 +88,4 @@ public struct BinnedShares: Sendable, Equatable {
         }
         return BinnedShares(reference: fill(reference), current: fill(current))
     }
-}
-
-func counts<Value: Hashable>(_ values: [Value?]) -> [Value: Int] {
-    var counts: [Value: Int] = [:]
-    for case let value? in values { counts[value, default: 0] += 1 }
-    return counts
 }

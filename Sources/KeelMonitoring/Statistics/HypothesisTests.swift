@@ -12,36 +12,43 @@ public struct TestResult: Sendable, Equatable {
 /// scaled to the current sample size, `df = categories − 1`.
 ///
 /// A category that only the current data has gives an infinite statistic and p = 0.
-public func chiSquareTest<Value: Hashable>(reference: [Value?], current: [Value?], order: [Value]? = nil) -> TestResult {
-    let referenceCounts = counts(reference)
-    let currentCounts = counts(current)
-    let keys = order ?? Array(Set(referenceCounts.keys).union(currentCounts.keys))
-    let scale = Double(current.count) / Double(reference.count)
-    let terms = keys.map { key -> Double in
-        let expected = Double(referenceCounts[key] ?? 0) * scale
-        let observed = Double(currentCounts[key] ?? 0)
+public func chiSquareTest<Value: Hashable & Comparable>(reference: [Value?], current: [Value?], order: [Value]? = nil) -> TestResult {
+    chiSquareTest(PairedCounts(reference: reference, current: current, order: order))
+}
+
+/// The chi-square test on counts already made.
+public func chiSquareTest(_ counts: PairedCounts) -> TestResult {
+    let scale = Double(counts.currentTotal) / Double(counts.referenceTotal)
+    let terms = counts.reference.indices.map { index -> Double in
+        let expected = Double(counts.reference[index]) * scale
+        let observed = Double(counts.current[index])
         return (observed - expected) * (observed - expected) / expected
     }
     let statistic = pairwiseSum(terms)
-    return TestResult(statistic: statistic, pValue: chiSquareSurvival(statistic, degreesOfFreedom: Double(keys.count - 1)))
+    return TestResult(statistic: statistic, pValue: chiSquareSurvival(statistic, degreesOfFreedom: Double(counts.distinctValues - 1)))
 }
 
 /// Evidently's two-sided Z-test for two proportions (columns with at most two values).
 ///
 /// The pooled share is computed as Evidently writes it, `(p1·n1 + p2·n2) / (n1 + n2)`.
 public func proportionsZTest<Value: Hashable & Comparable>(reference: [Value?], current: [Value?]) -> TestResult {
-    let referenceValues = Set(reference.compactMap { $0 })
-    let currentValues = Set(current.compactMap { $0 })
-    if referenceValues.count == 1, referenceValues == currentValues {
+    proportionsZTest(PairedCounts(reference: reference, current: current))
+}
+
+/// The Z-test on counts already made.
+public func proportionsZTest(_ counts: PairedCounts) -> TestResult {
+    let inReference = counts.reference.indices.filter { counts.reference[$0] > 0 }
+    let inCurrent = counts.current.indices.filter { counts.current[$0] > 0 }
+    if inReference.count == 1, inReference == inCurrent {
         // One and the same value on both sides: Evidently answers p = 1 without a statistic.
         return TestResult(statistic: .nan, pValue: 1)
     }
-    guard let firstKey = referenceValues.union(currentValues).min() else { return TestResult(statistic: .nan, pValue: .nan) }
+    guard let first = counts.smallest else { return TestResult(statistic: .nan, pValue: .nan) }
     // Missing values count as "not the first key", as Evidently's list comprehension does.
-    let n1 = Double(reference.count)
-    let n2 = Double(current.count)
-    let p1 = Double(reference.filter { $0 != firstKey }.count) / n1
-    let p2 = Double(current.filter { $0 != firstKey }.count) / n2
+    let n1 = Double(counts.referenceTotal)
+    let n2 = Double(counts.currentTotal)
+    let p1 = Double(counts.referenceTotal - counts.reference[first]) / n1
+    let p2 = Double(counts.currentTotal - counts.current[first]) / n2
     let pooled = (p1 * n1 + p2 * n2) / (n1 + n2)
     let z = (p1 - p2) / (pooled * (1 - pooled) * (1.0 / n1 + 1.0 / n2)).squareRoot()
     return TestResult(statistic: z, pValue: 2 * (1 - standardNormalCDF(abs(z))))

@@ -12,21 +12,33 @@ func radixSorted(_ values: [Double]) -> [Double] {
         return bits >> 63 == 1 ? ~bits : bits | (1 << 63)
     }
     var scratch = [UInt64](repeating: 0, count: keys.count)
-    var counts = [Int](repeating: 0, count: 65_537)
+    // All four digits' counts in one read of the keys, laid out pass after pass.
+    var counts = [Int](repeating: 0, count: 4 * 65_536)
     keys.withUnsafeMutableBufferPointer { keyBuffer in
         scratch.withUnsafeMutableBufferPointer { scratchBuffer in
             counts.withUnsafeMutableBufferPointer { counts in
+                for key in keyBuffer {
+                    counts[Int(key & 0xFFFF)] += 1
+                    counts[65_536 + Int((key >> 16) & 0xFFFF)] += 1
+                    counts[131_072 + Int((key >> 32) & 0xFFFF)] += 1
+                    counts[196_608 + Int(key >> 48)] += 1
+                }
                 var source = keyBuffer
                 var destination = scratchBuffer
                 for pass in 0..<4 {
                     let shift = UInt64(pass * 16)
-                    for index in counts.indices { counts[index] = 0 }
-                    for key in source { counts[Int((key >> shift) & 0xFFFF) + 1] += 1 }
+                    let base = pass * 65_536
                     // A pass where every key has the same digit changes nothing: skip the copy.
-                    if counts[Int((source[0] >> shift) & 0xFFFF) + 1] == source.count { continue }
-                    for bucket in 1...65_536 { counts[bucket] += counts[bucket - 1] }
+                    if counts[base + Int((source[0] >> shift) & 0xFFFF)] == source.count { continue }
+                    // Counts become each bucket's first position.
+                    var position = 0
+                    for bucket in base..<(base + 65_536) {
+                        let count = counts[bucket]
+                        counts[bucket] = position
+                        position += count
+                    }
                     for key in source {
-                        let bucket = Int((key >> shift) & 0xFFFF)
+                        let bucket = base + Int((key >> shift) & 0xFFFF)
                         destination[counts[bucket]] = key
                         counts[bucket] += 1
                     }

@@ -80,17 +80,17 @@ extension ColumnarCSVReader {
             }
             return joined
         }
-        var texts: [String?] = []
-        texts.reserveCapacity(parts.reduce(0) { $0 + $1.rows })
+        var texts = TextColumn()
+        texts.codes.reserveCapacity(parts.reduce(0) { $0 + $1.rows })
         for part in parts {
             let builder = part.builder
             if let partTexts = builder.texts {
                 guard !builder.numbersBeforeText else { return nil }
-                texts += repeatElement(nil, count: builder.textFromRow)
-                texts += partTexts
+                texts.codes += repeatElement(0, count: builder.textFromRow)
+                texts.append(partTexts)
             } else {
                 guard !builder.sawValue else { return nil }
-                texts += repeatElement(nil, count: part.rows)
+                texts.codes += repeatElement(0, count: part.rows)
             }
         }
         joined.texts = texts

@@ -68,7 +68,7 @@ struct ColumnarCSVReader {
                     if builders[index].texts == nil {
                         builders[index].numbers.reserveCapacity(estimate)
                     } else {
-                        builders[index].texts!.reserveCapacity(estimate)
+                        builders[index].texts!.codes.reserveCapacity(estimate)
                     }
                 }
             }
@@ -104,7 +104,7 @@ struct ColumnarCSVReader {
                     }
                 }
             } catch is StopScanning {}
-            for (column, cells) in earlier { builders[column].texts = cells + builders[column].texts![...] }
+            for (column, cells) in earlier { builders[column].texts!.prepend(cells) }
         }
         var columns: [DataTable.Column] = []
         for (index, columnName) in header.enumerated() {
@@ -114,12 +114,12 @@ struct ColumnarCSVReader {
             if var texts = builder.texts {
                 builder.texts = nil
                 if !builder.numbersBeforeText, builder.textFromRow > 0 {
-                    texts.insert(contentsOf: repeatElement(nil, count: builder.textFromRow), at: 0)
+                    texts.codes.insert(contentsOf: repeatElement(0, count: builder.textFromRow), at: 0)
                 }
-                columns.append(DataTable.Column(name: columnName, sample: .categorical(texts), isInteger: false))
+                columns.append(DataTable.Column(name: columnName, sample: .categorical(texts.categories), isInteger: false))
             } else if !builder.sawValue {
                 // No value at all: kept as an empty text column, as the row-wise reader did.
-                columns.append(DataTable.Column(name: columnName, sample: .categorical(Array(repeating: nil, count: rows)), isInteger: false))
+                columns.append(DataTable.Column(name: columnName, sample: .categorical(.missing(count: rows)), isInteger: false))
             } else {
                 columns.append(DataTable.Column(name: columnName, sample: .numerical(builder.numbers), isInteger: builder.integer))
             }
@@ -286,8 +286,8 @@ struct ColumnBuilder {
     var numbers: [Double] = []
     var sawValue = false
     var integer = true
-    /// Cell texts from ``textFromRow`` on, once the column turned out to hold text.
-    var texts: [String?]?
+    /// Cells from ``textFromRow`` on, once the column turned out to hold text.
+    var texts: TextColumn?
     /// The first row read as text.
     var textFromRow = 0
     /// Numbers came before the first text cell: their text must be read again.
@@ -298,7 +298,7 @@ struct ColumnBuilder {
     @inline(__always)
     mutating func add(_ field: ColumnarCSVReader.Field, in chunk: UnsafeBufferPointer<UInt8>, row: Int) {
         if texts != nil {
-            texts!.append(ColumnarCSVReader.cellText(field, in: chunk))
+            texts!.add(field, in: chunk)
             return
         }
         // A doubled quote inside a quoted field is never a number.
@@ -312,8 +312,9 @@ struct ColumnBuilder {
             addMissing()
             return
         }
-        var cells: [String?] = [text]
-        cells.reserveCapacity(max(expectedRows - row, 1))
+        var cells = TextColumn()
+        cells.codes.reserveCapacity(max(expectedRows - row, 1))
+        cells.add(text: text)
         texts = cells
         textFromRow = row
         numbersBeforeText = sawValue
@@ -322,10 +323,61 @@ struct ColumnBuilder {
 
     mutating func addMissing() {
         if texts != nil {
-            texts!.append(nil)
+            texts!.codes.append(0)
             return
         }
         numbers.append(.nan)
         integer = false
+    }
+}
+
+/// A text column while it is read: codes, and the interner that gives them.
+///
+/// Cells are interned by their bytes as they are, missing markers included (one lookup per
+/// cell, no `String`); markers become missing once, per distinct value, in ``categories``.
+struct TextColumn {
+    var interner = CategoryInterner()
+    var codes: [UInt32] = []
+
+    @inline(__always)
+    mutating func add(_ field: ColumnarCSVReader.Field, in chunk: UnsafeBufferPointer<UInt8>) {
+        guard field.escaped else {
+            codes.append(interner.code(for: UnsafeBufferPointer(rebasing: chunk[field.start..<field.end])))
+            return
+        }
+        add(text: ColumnarCSVReader.text(field, in: chunk))
+    }
+
+    mutating func add(text: String?) {
+        codes.append(text.map { interner.code(for: $0) } ?? 0)
+    }
+
+    /// Puts earlier rows' cells in front.
+    mutating func prepend(_ cells: [String?]) {
+        let earlier = cells.map { $0.map { interner.code(for: $0) } ?? 0 }
+        codes = earlier + codes
+    }
+
+    /// Appends another part's cells, translating its codes into this column's.
+    mutating func append(_ other: TextColumn) {
+        let translation: [UInt32] = [0] + other.interner.values.map { interner.code(for: $0) }
+        codes.reserveCapacity(codes.count + other.codes.count)
+        for code in other.codes { codes.append(translation[Int(code)]) }
+    }
+
+    /// The column, with pandas' missing markers (and empty cells) as missing.
+    var categories: Categories {
+        var values: [String] = []
+        var translation: [UInt32] = [0]
+        for value in interner.values {
+            if DataTable.missingMarkers.contains(value) {
+                translation.append(0)
+            } else {
+                values.append(value)
+                translation.append(UInt32(values.count))
+            }
+        }
+        guard values.count < interner.values.count else { return Categories(codes: codes, values: values) }
+        return Categories(codes: codes.map { translation[Int($0)] }, values: values)
     }
 }

@@ -49,7 +49,7 @@ public struct DataTable: Sendable {
                 let integer = cells.allSatisfy { $0.map { Int64($0) != nil } ?? false }
                 return Column(name: name, sample: .numerical(numbers.map { $0 ?? .nan }), isInteger: integer)
             }
-            return Column(name: name, sample: .categorical(cells), isInteger: false)
+            return Column(name: name, sample: .categorical(Categories(cells)), isInteger: false)
         }
     }
 
