@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
         .target(
@@ -92,6 +93,11 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "KeelPipelines",
+            dependencies: ["KeelCore", "KeelMonitoring", .product(name: "Yams", package: "Yams")],
             swiftSettings: strictSettings
         ),
         .target(
@@ -169,6 +175,12 @@ let package = Package(
         .testTarget(
             name: "KeelMonitoringTests",
             dependencies: ["KeelMonitoring", "KeelServing", "KeelStore", "KeelTestSupport", .product(name: "SQLKit", package: "sql-kit")],
+            exclude: ["Fixtures"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "KeelPipelinesTests",
+            dependencies: ["KeelPipelines", "KeelCore", "KeelMonitoring"],
             exclude: ["Fixtures"],
             swiftSettings: strictSettings
         ),

@@ -4,25 +4,7 @@ public import KeelCore
 /// `METRIC OP NUMBER`, e.g. `drift_share > 0.3` (docs/monitoring.md, "Alerts").
 public struct AlertCondition: Sendable, Hashable, CustomStringConvertible {
     /// A comparison.
-    public enum Comparison: String, Sendable, CaseIterable {
-        case greaterOrEqual = ">="
-        case lessOrEqual = "<="
-        case equal = "=="
-        case notEqual = "!="
-        case greater = ">"
-        case less = "<"
-
-        func holds(_ value: Double, _ bound: Double) -> Bool {
-            switch self {
-            case .greater: value > bound
-            case .greaterOrEqual: value >= bound
-            case .less: value < bound
-            case .lessOrEqual: value <= bound
-            case .equal: value == bound
-            case .notEqual: value != bound
-            }
-        }
-    }
+    public typealias Comparison = ComparisonOperator
 
     /// The metric watched.
     public var metric: AlertMetric
