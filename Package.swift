@@ -128,6 +128,7 @@ let package = Package(
                 "KeelServer",
                 "KeelServing",
                 "KeelMonitoring",
+                "KeelPipelines",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
