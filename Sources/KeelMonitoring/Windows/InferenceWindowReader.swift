@@ -34,7 +34,7 @@ public struct InferenceWindowReader: Sendable {
         let limit: Int
         if case .lastRequests(let count) = window.bound { limit = count } else { limit = InferenceWindow.maxRequests }
         let rows = try await store.read { database in
-            let query = database.select().columns(LoggedRow.columns.map { SQLColumn($0) }).from("inference_log")
+            let query = database.select().columns(InferenceLogRow.columns.map { SQLColumn($0) }).from("inference_log")
                 .where("deployment", .equal, deployment)
             if let version = window.version {
                 query.where("model_version", .equal, version)
@@ -45,7 +45,7 @@ public struct InferenceWindowReader: Sendable {
             if let end { query.where("timestamp_ms", .lessThanOrEqual, end) }
             return try await query.orderBy("timestamp_ms", .descending).orderBy("request_id", .descending)
                 .limit(limit + 1)
-                .all(decoding: LoggedRow.self, keyDecodingStrategy: .convertFromSnakeCase)
+                .all(decoding: InferenceLogRow.self, keyDecodingStrategy: .convertFromSnakeCase)
         }
         let records = rows.prefix(limit).reversed().map(\.record)
         let truncated: Bool
@@ -61,40 +61,13 @@ public struct InferenceWindowReader: Sendable {
         var found: [String: InferenceRecord] = [:]
         for chunk in requestIDs.chunked(into: 500) {
             let rows = try await store.read { database in
-                try await database.select().columns(LoggedRow.columns.map { SQLColumn($0) }).from("inference_log")
+                try await database.select().columns(InferenceLogRow.columns.map { SQLColumn($0) }).from("inference_log")
                     .where("request_id", .in, chunk)
                     .where("role", .notEqual, "shadow")
-                    .all(decoding: LoggedRow.self, keyDecodingStrategy: .convertFromSnakeCase)
+                    .all(decoding: InferenceLogRow.self, keyDecodingStrategy: .convertFromSnakeCase)
             }
-            for row in rows { found[row.requestId] = row.record }
+            for record in rows.map(\.record) { found[record.requestID] = record }
         }
         return found
-    }
-}
-
-/// One `inference_log` row as both monitoring queries read it.
-private struct LoggedRow: Decodable {
-    static let columns = [
-        "request_id", "role", "deployment", "model_version", "protocol", "status", "latency_us", "timestamp_ms", "request_body",
-        "response_body",
-    ]
-
-    let requestId: String
-    let role: String
-    let deployment: String
-    let modelVersion: String
-    let `protocol`: String
-    let status: Int64
-    let latencyUs: Int64
-    let timestampMs: Int64
-    let requestBody: String?
-    let responseBody: String?
-
-    var record: InferenceRecord {
-        InferenceRecord(
-            requestID: requestId, role: role, deployment: deployment, modelVersion: modelVersion, protocolName: self.protocol,
-            status: Int(status), latencyMicroseconds: latencyUs, timestampMilliseconds: timestampMs, requestBody: requestBody,
-            responseBody: responseBody
-        )
     }
 }

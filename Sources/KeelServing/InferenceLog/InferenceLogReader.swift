@@ -29,20 +29,8 @@ public struct InferenceLogReader: Sendable {
             throw KeelError.invalidParameter("max_results must be between 1 and 10000, got \(maxResults).")
         }
         let after = try pageToken.map(LogPosition.init(token:))
-        struct Row: Decodable {
-            let requestId: String
-            let role: String
-            let deployment: String
-            let modelVersion: String
-            let `protocol`: String
-            let status: Int64
-            let latencyUs: Int64
-            let timestampMs: Int64
-            let requestBody: String?
-            let responseBody: String?
-        }
         let rows = try await store.read { database in
-            let query = database.select().columns(InferenceLogWriter.columns.map { SQLColumn($0) }).from("inference_log")
+            let query = database.select().columns(InferenceLogRow.columns.map { SQLColumn($0) }).from("inference_log")
             if let deployment { query.where("deployment", .equal, deployment) }
             if let after {
                 query.where { group in
@@ -56,15 +44,9 @@ public struct InferenceLogReader: Sendable {
             }
             return try await query.orderBy("timestamp_ms", .descending).orderBy("request_id").orderBy("role")
                 .limit(maxResults + 1)
-                .all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
+                .all(decoding: InferenceLogRow.self, keyDecodingStrategy: .convertFromSnakeCase)
         }
-        let records = rows.prefix(maxResults).map {
-            InferenceRecord(
-                requestID: $0.requestId, role: $0.role, deployment: $0.deployment, modelVersion: $0.modelVersion,
-                protocolName: $0.protocol, status: Int($0.status), latencyMicroseconds: $0.latencyUs,
-                timestampMilliseconds: $0.timestampMs, requestBody: $0.requestBody, responseBody: $0.responseBody
-            )
-        }
+        let records = rows.prefix(maxResults).map(\.record)
         let next = rows.count > maxResults ? records.last.map { LogPosition(record: $0).token } : nil
         return Page(records: Array(records), nextPageToken: next)
     }
@@ -109,5 +91,31 @@ struct LogPosition {
             index = next
         }
         return String(validating: bytes, as: UTF8.self)
+    }
+}
+
+/// One `inference_log` row as stored, for every reader of the log (this one, monitoring's windows).
+public struct InferenceLogRow: Decodable, Sendable {
+    /// The columns to select, in the writer's order (decode with `.convertFromSnakeCase`).
+    public static var columns: [String] { InferenceLogWriter.columns }
+
+    let requestId: String
+    let role: String
+    let deployment: String
+    let modelVersion: String
+    let `protocol`: String
+    let status: Int64
+    let latencyUs: Int64
+    let timestampMs: Int64
+    let requestBody: String?
+    let responseBody: String?
+
+    /// The row as a record.
+    public var record: InferenceRecord {
+        InferenceRecord(
+            requestID: requestId, role: role, deployment: deployment, modelVersion: modelVersion, protocolName: self.protocol,
+            status: Int(status), latencyMicroseconds: latencyUs, timestampMilliseconds: timestampMs, requestBody: requestBody,
+            responseBody: responseBody
+        )
     }
 }
