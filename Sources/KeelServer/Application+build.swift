@@ -40,12 +40,17 @@ public func buildApplication(_ configuration: KeelServerConfiguration) async thr
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "keel"),
-        onServerRunning: { channel in serverAddress.resolve(channel.localAddress?.port, host: configuration.host) },
+        onServerRunning: { channel in
+            let url = serverAddress.resolve(channel.localAddress?.port, host: configuration.host)
+            configuration.onListening?(url)
+        },
         logger: logger
     )
     app.addServices(
         StoreService(store: metadata),
-        DeploymentLifecycleService(deployments: deployments, python: configuration.python, serverAddress: serverAddress, logger: logger),
+        DeploymentLifecycleService(
+            deployments: deployments, python: configuration.python, runsModels: configuration.runsModels, serverAddress: serverAddress, logger: logger
+        ),
         AlertEvaluationService(alerts: alerts)
     )
     return app

@@ -36,9 +36,12 @@ public struct PipelineLock: Sendable, Equatable, Codable {
         /// Parameter values read, by dotted key.
         public var params: [String: String]
         public var outs: [Entry]
+        /// What a built-in step produced that is not a file: `version` for `register`.
+        public var result: [String: String]?
 
-        public init(cmd: String, deps: [Entry], params: [String: String], outs: [Entry]) {
+        public init(cmd: String, deps: [Entry], params: [String: String], outs: [Entry], result: [String: String]? = nil) {
             self.cmd = cmd
+            self.result = result
             self.deps = deps.sorted { $0.path < $1.path }
             self.params = params
             self.outs = outs.sorted { $0.path < $1.path }

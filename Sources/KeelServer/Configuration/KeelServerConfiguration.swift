@@ -15,6 +15,12 @@ public struct KeelServerConfiguration: Sendable {
     public var logLevel: Logger.Level
     /// The Python interpreter for model workers (`--python`); discovered when nil.
     public var python: String?
+    /// Whether deployments run model workers. Off for a server a command starts in its own
+    /// process only to record into the store (`keel run`): deployments are created and changed,
+    /// and serve once `keel server` runs on the same store.
+    public var runsModels = true
+    /// Called once the server listens, with its URL (`http://127.0.0.1:PORT`).
+    public var onListening: (@Sendable (String) -> Void)?
 
     /// A configuration on embedded defaults under `dataDirectory`, overridable per store.
     public init(

@@ -13,8 +13,9 @@ final class ServerAddressBox: Sendable {
 
     private let state = NIOLockedValueBox(State())
 
-    /// Called by the application when the server is bound.
-    func resolve(_ port: Int?, host: String) {
+    /// Called by the application when the server is bound; returns the URL.
+    @discardableResult
+    func resolve(_ port: Int?, host: String) -> String {
         // A wildcard address is not a destination: workers on this machine use loopback.
         let reachable = ["0.0.0.0", "::", "[::]", ""].contains(host) ? "127.0.0.1" : host
         let url = "http://\(reachable.contains(":") ? "[\(reachable)]" : reachable):\(port ?? 0)"
@@ -24,6 +25,7 @@ final class ServerAddressBox: Sendable {
             return state.waiters
         }
         for waiter in waiters { waiter.resume(returning: url) }
+        return url
     }
 
     /// Waits until the server listens; nil if the waiting task is cancelled first (the server
@@ -56,18 +58,22 @@ final class ServerAddressBox: Sendable {
 struct DeploymentLifecycleService: Service {
     let deployments: DeploymentService
     let python: String?
+    /// False when the server only records (deployments change in the store, no workers start).
+    let runsModels: Bool
     let serverAddress: ServerAddressBox
     let logger: Logger
 
     func run() async throws {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await deployments.inferenceLog.run() }
-            group.addTask {
-                await cancelWhenGracefulShutdown {
-                    guard let url = await serverAddress.url() else { return }
-                    let launch = Result { try WorkerLaunchConfiguration.discover(python: python, trackingURI: url) }
-                    await deployments.start(launch: launch)
-                    await deployments.watch()
+            if runsModels {
+                group.addTask {
+                    await cancelWhenGracefulShutdown {
+                        guard let url = await serverAddress.url() else { return }
+                        let launch = Result { try WorkerLaunchConfiguration.discover(python: python, trackingURI: url) }
+                        await deployments.start(launch: launch)
+                        await deployments.watch()
+                    }
                 }
             }
             try? await gracefulShutdown()

@@ -10,6 +10,8 @@ struct ServerClient {
     /// An error the server answered in MLflow's format, or a transport failure.
     struct Failure: Error, CustomStringConvertible {
         let description: String
+        /// The server's `error_code`, when it answered with one.
+        var code: String? = nil
     }
 
     /// Calls `path` (relative to `/api/2.0/mlflow/`) and returns the decoded JSON object.
@@ -25,6 +27,33 @@ struct ServerClient {
     /// Sends raw bytes (a CSV file, say) to a Keel route.
     func uploadKeel(_ method: String, _ path: String, body: Data, contentType: String) async throws -> [String: Any] {
         try await request(method, "api/2.0/keel/" + path, query: [:], body: nil, raw: (body, contentType))
+    }
+
+    /// Uploads a local file through the artifact proxy to `path` (relative to
+    /// `/api/2.0/mlflow-artifacts/artifacts/`), streamed from disk.
+    func uploadArtifact(file: URL, to path: String) async throws {
+        let encoded = path.split(separator: "/").map {
+            $0.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/?#"))) ?? String($0)
+        }.joined(separator: "/")
+        guard let url = URL(string: "api/2.0/mlflow-artifacts/artifacts/" + encoded, relativeTo: baseURL.hasDirectoryPath ? baseURL : baseURL.appendingPathComponent("")) else {
+            throw Failure(description: "Invalid artifact path '\(path)'.")
+        }
+        var request = URLRequest(url: url)
+        request.httpMethod = "PUT"
+        request.setValue("application/octet-stream", forHTTPHeaderField: "Content-Type")
+        let (data, status): (Data, Int) = try await withCheckedThrowingContinuation { continuation in
+            URLSession.shared.uploadTask(with: request, fromFile: file) { data, response, error in
+                if let error {
+                    continuation.resume(throwing: Failure(description: "Cannot upload \(file.lastPathComponent) to \(baseURL): \(error.localizedDescription)"))
+                    return
+                }
+                continuation.resume(returning: (data ?? Data(), (response as? HTTPURLResponse)?.statusCode ?? 0))
+            }.resume()
+        }
+        guard (200..<300).contains(status) else {
+            let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
+            throw Failure(description: "\(object["error_code"] as? String ?? "HTTP \(status)"): \(object["message"] as? String ?? "upload of \(path) failed")", code: object["error_code"] as? String)
+        }
     }
 
     private func request(
@@ -53,7 +82,7 @@ struct ServerClient {
         guard (200..<300).contains(status) else {
             let code = object["error_code"] as? String ?? "HTTP \(status)"
             let message = object["message"] as? String ?? String(decoding: data.prefix(300), as: UTF8.self)
-            throw Failure(description: "\(code): \(message)")
+            throw Failure(description: "\(code): \(message)", code: object["error_code"] as? String)
         }
         return object
     }
