@@ -61,12 +61,12 @@ enum BuiltinSteps {
     static func deploy(_ spec: DeploySpec, model: String, version: Int64, services: any PipelineServices, log: StageLog) async throws -> PipelineRunner.StepOutcome {
         let what = spec.mode == .canary ? "canary with \(spec.percent)% of traffic" : "shadow"
         log.write("deploying \(model) version \(version) on '\(spec.deployment)' as \(what)")
-        let message = try await services.deploy(ModelDeployment(
+        let change = try await services.deploy(ModelDeployment(
             deployment: spec.deployment, model: model, version: version, mode: spec.mode, percent: spec.percent
         ))
-        log.write(message)
+        log.write(change.message)
         return PipelineRunner.StepOutcome(result: [
-            "deployment": spec.deployment, "model": model, "version": String(version), "mode": spec.mode.rawValue,
+            "deployment": spec.deployment, "model": model, "version": String(version), "role": change.role,
         ])
     }
 

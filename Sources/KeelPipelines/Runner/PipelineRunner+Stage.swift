@@ -8,9 +8,9 @@ extension PipelineRunner {
         let started = ContinuousClock.now
         var stageRunID: String?
         do {
-            let extra = try await extraFingerprint(stage)
+            let registry = try await registryInputs(stage)
             let workspace = self.workspace
-            let plan = try await blocking { try StagePlan(stage: stage, params: workspace.params, directory: workspace.directory, extra: extra) }
+            let plan = try await blocking { try StagePlan(stage: stage, params: workspace.params, directory: workspace.directory, registry: registry) }
             if !plan.missing.isEmpty {
                 return failure(name, started, plan.missing.map { "input '\($0)' does not exist\(self.writer(of: $0).map { " (stage '\($0)' writes it)" } ?? "")" })
             }
@@ -32,7 +32,7 @@ extension PipelineRunner {
 
             var event = PipelineEvent(.stageStarted, stage: name)
             event.kind = stage.kind.name
-            event.cmd = plan.fingerprint
+            event.cmd = stage.summary(params: workspace.params)
             event.reasons = reasons
             emit(event)
             if let services, let run = pipelineRun {
@@ -137,17 +137,19 @@ extension PipelineRunner {
         return StepOutcome()
     }
 
-    /// Extra run-cache input of built-in steps whose answer depends on the registry.
-    private func extraFingerprint(_ stage: StageSpec) async throws -> String? {
+    /// What a built-in step reads from the registry, as run-cache inputs: the champion's
+    /// metrics for a gate that uses `prev`, the version a deploy rolls out.
+    private func registryInputs(_ stage: StageSpec) async throws -> [String: String] {
         switch stage.kind {
         case .gate(let spec) where spec.conditions.contains(where: { $0.bound.usesPrevious }):
-            guard let champion = try await championMetrics(for: spec) else { return "champion=none" }
-            return "champion=" + champion.keys.sorted().map { "\($0):\(champion[$0]!)" }.joined(separator: ",")
+            let compared = Set(spec.conditions.filter(\.bound.usesPrevious).map(\.metric))
+            let champion = try await championMetrics(for: spec)?.filter { compared.contains($0.key) }
+            return [StagePlan.championKey: StagePlan.championText(champion)]
         case .deploy:
             let (model, version) = try registeredVersion(before: stage)
-            return "version=\(model)/\(version)"
+            return [StagePlan.versionKey: "\(model)/\(version)"]
         default:
-            return nil
+            return [:]
         }
     }
 
@@ -162,9 +164,7 @@ extension PipelineRunner {
 
     /// The version the `register` stage before a deploy stage produced, in this run or a past one.
     private func registeredVersion(before stage: StageSpec) throws -> (String, Int64) {
-        let upstream = workspace.graph.closure(of: stage.name).dropLast()
-        guard let registerStage = upstream.last(where: { if case .register = workspace.spec.stage($0)!.kind { true } else { false } }),
-              case .register(let spec) = workspace.spec.stage(registerStage)!.kind else {
+        guard let (registerStage, spec) = workspace.registerStage(before: stage.name) else {
             throw KeelError.invalidParameter("Stage '\(stage.name)' deploys, but no register stage comes before it; add `after: [<register stage>]`.")
         }
         let result = self.result(of: registerStage)?.result ?? lockedStage(registerStage)?.result

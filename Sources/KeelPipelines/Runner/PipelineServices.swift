@@ -21,8 +21,8 @@ public protocol PipelineServices: Sendable {
     /// Uploads a model directory to `runID`'s artifacts, registers it as a new version of `name`
     /// and points `alias` at it; returns the version number.
     func registerModel(_ registration: ModelRegistration) async throws -> Int64
-    /// Puts a registered version on a deployment; returns a sentence saying what changed.
-    func deploy(_ deployment: ModelDeployment) async throws -> String
+    /// Puts a registered version on a deployment.
+    func deploy(_ deployment: ModelDeployment) async throws -> DeploymentChange
 }
 
 /// The pipeline's run: where it goes and what it is tagged with.
@@ -93,4 +93,17 @@ public struct ModelDeployment: Sendable {
     public var version: Int64
     public var mode: DeploySpec.Mode
     public var percent: Int
+}
+
+/// What a `deploy` step changed.
+public struct DeploymentChange: Sendable {
+    /// The version's role now: `primary` (a new deployment, or it already was), `canary` or `shadow`.
+    public var role: String
+    /// A sentence for the log.
+    public var message: String
+
+    public init(role: String, message: String) {
+        self.role = role
+        self.message = message
+    }
 }

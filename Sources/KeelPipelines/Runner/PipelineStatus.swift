@@ -28,19 +28,20 @@ extension PipelineWorkspace {
         var states: [String: StageState] = [:]
         for name in graph.order {
             let stage = spec.stage(name)!
-            let plan = try StagePlan(stage: stage, params: params, directory: directory)
+            let plan = try StagePlan(stage: stage, params: params, directory: directory, registry: registryInputs(stage, lock: lock))
             var reasons = plan.staleness(against: lock.stages[name], directory: directory)
             let staleUpstream = graph.upstream[name]!.sorted().filter { states[$0]?.state != .upToDate }
+            let waitReason = "waits for stale stage\(staleUpstream.count > 1 ? "s" : "") \(staleUpstream.map { "'\($0)'" }.joined(separator: ", "))"
             let state: StageState.State
             if !reasons.isEmpty {
                 state = .stale
                 // A missing input another stage writes is expected until that stage runs.
                 if !staleUpstream.isEmpty, reasons.allSatisfy({ $0.hasPrefix("input '") && $0.hasSuffix("' does not exist") }) {
-                    reasons = staleUpstream.map { "waits for stale stage '\($0)'" } + reasons
+                    reasons = [waitReason] + reasons
                 }
             } else if !staleUpstream.isEmpty {
                 state = .waiting
-                reasons = staleUpstream.map { "waits for stale stage '\($0)'" }
+                reasons = [waitReason]
             } else {
                 state = .upToDate
             }
@@ -48,5 +49,19 @@ extension PipelineWorkspace {
             states[name] = StageState(stage: name, state: state, reasons: reasons, cached: cached)
         }
         return graph.order.map { states[$0]! }
+    }
+
+    /// The registry inputs as the last run saw them: status never asks a server, so a gate's
+    /// champion is taken as unchanged and a deploy's version is the one its register stage recorded.
+    private func registryInputs(_ stage: StageSpec, lock: PipelineLock) -> [String: String] {
+        switch stage.kind {
+        case .gate(let spec) where spec.conditions.contains(where: { $0.bound.usesPrevious }):
+            return lock.stages[stage.name]?.params[StagePlan.championKey].map { [StagePlan.championKey: $0] } ?? [:]
+        case .deploy:
+            guard let (name, spec) = registerStage(before: stage.name), let version = lock.stages[name]?.result?["version"] else { return [:] }
+            return [StagePlan.versionKey: "\(spec.name)/\(version)"]
+        default:
+            return [:]
+        }
     }
 }

@@ -68,4 +68,12 @@ public struct PipelineWorkspace: Sendable {
         }
         return graph.order.filter(needed.contains)
     }
+
+    /// The last `register` stage that `stage` waits for, directly or not: the version a deploy rolls out.
+    public func registerStage(before stage: String) -> (name: String, spec: RegisterSpec)? {
+        for name in graph.closure(of: stage).dropLast().reversed() {
+            if case .register(let spec) = spec.stage(name)!.kind { return (name, spec) }
+        }
+        return nil
+    }
 }

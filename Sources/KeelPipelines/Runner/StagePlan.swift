@@ -15,11 +15,12 @@ public struct StagePlan: Sendable {
     public var key: String?
 
     /// Hashes the stage's inputs in `directory` (blocks: call it off the shared executor).
-    /// `extra` joins the fingerprint: the champion's metrics for a gate, the version for a deploy.
-    public init(stage: StageSpec, params: PipelineParams, directory: URL, extra: String? = nil) throws {
+    /// `registry` holds what a built-in step reads from the registry rather than from files
+    /// (`keel.champion` for a gate's `prev`, `keel.version` for a deploy); it counts as params.
+    public init(stage: StageSpec, params: PipelineParams, directory: URL, registry: [String: String] = [:]) throws {
         self.stage = stage
-        fingerprint = try stage.fingerprint(params: params) + (extra.map { " " + $0 } ?? "")
-        self.params = try params.values(for: stage.params, stage: stage.name)
+        fingerprint = try stage.fingerprint(params: params)
+        self.params = try params.values(for: stage.params, stage: stage.name).merging(registry) { _, registry in registry }
         var deps: [PipelineLock.Entry] = []
         var missing: [String] = []
         for input in Self.unique(stage.inputs) {
@@ -75,5 +76,18 @@ public struct StagePlan: Sendable {
     private static func unique(_ paths: [String]) -> [String] {
         var seen: Set<String> = []
         return paths.filter { seen.insert($0).inserted }
+    }
+}
+
+extension StagePlan {
+    /// The run-cache input naming the champion's metrics a gate's `prev` compared with.
+    public static let championKey = "keel.champion"
+    /// The run-cache input naming the version a deploy stage rolled out.
+    public static let versionKey = "keel.version"
+
+    /// The champion's metrics as one canonical line (`none` when there is no champion).
+    static func championText(_ metrics: [String: Double]?) -> String {
+        guard let metrics else { return "none" }
+        return metrics.keys.sorted().map { "\($0)=\(metrics[$0]!)" }.joined(separator: ",")
     }
 }

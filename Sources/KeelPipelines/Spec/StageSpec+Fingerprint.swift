@@ -33,6 +33,25 @@ extension StageSpec {
         }
     }
 
+    /// A short line for people saying what the stage does (the command, for a command stage).
+    public func summary(params: PipelineParams) -> String {
+        switch kind {
+        case .command(let command):
+            return (try? params.interpolate(command, stage: name)) ?? command
+        case .validate(let spec):
+            return "validate \(spec.data) (\(spec.expectations.columns.count) columns\(spec.expectations.rows == nil ? "" : ", row count"))"
+        case .gate(let spec):
+            var parts: [String] = []
+            if let metrics = spec.metrics { parts.append("\(spec.conditions.count) conditions on \(metrics)") }
+            if let bias = spec.bias { parts.append("bias over '\(bias.sensitive)' in \(bias.predictions)") }
+            return "gate: " + parts.joined(separator: ", ")
+        case .register(let spec):
+            return "register \(spec.model) as a new version of '\(spec.name)'\(spec.alias.map { ", alias '\($0)'" } ?? "")"
+        case .deploy(let spec):
+            return "deploy on '\(spec.deployment)' as \(spec.mode == .canary ? "canary (\(spec.percent)%)" : "shadow")"
+        }
+    }
+
     private static func text<Value>(_ value: Value?) -> String {
         value.map { "\($0)" } ?? "-"
     }

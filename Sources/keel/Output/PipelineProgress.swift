@@ -64,7 +64,7 @@ final class PipelineProgress: Sendable {
                 line += "up to date"
             case .ran:
                 if let result = event.result, let version = result["version"] {
-                    line += result["deployment"].map { "deployed version \(version) on '\($0)' (\(result["mode"] ?? ""))" }
+                    line += result["deployment"].map { "version \(version) is \(result["role"] ?? "deployed") on '\($0)'" }
                         ?? "registered \(result["model"] ?? "") version \(version)"
                 }
             }

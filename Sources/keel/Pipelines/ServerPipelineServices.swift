@@ -57,12 +57,16 @@ struct ServerPipelineServices: PipelineServices {
     }
 
     func championMetrics(model: String, alias: String) async throws -> [String: Double]? {
-        let version: [String: Any]
+        // Through the model's alias list: a missing model and a missing alias both mean "no champion yet".
+        let registered: [String: Any]
         do {
-            version = try await client.call("GET", "registered-models/alias", query: ["name": model, "alias": alias])["model_version"] as? [String: Any] ?? [:]
+            registered = try await client.call("GET", "registered-models/get", query: ["name": model])["registered_model"] as? [String: Any] ?? [:]
         } catch let failure as ServerClient.Failure where failure.code == "RESOURCE_DOES_NOT_EXIST" {
             return nil
         }
+        let aliases = registered["aliases"] as? [[String: Any]] ?? []
+        guard let number = aliases.first(where: { $0["alias"] as? String == alias })?["version"].flatMap(Self.integer) else { return nil }
+        let version = try await client.call("GET", "model-versions/get", query: ["name": model, "version": String(number)])["model_version"] as? [String: Any] ?? [:]
         guard let runID = version["run_id"] as? String, !runID.isEmpty else { return [:] }
         let run = try await client.call("GET", "runs/get", query: ["run_id": runID])["run"] as? [String: Any]
         let metrics = (run?["data"] as? [String: Any])?["metrics"] as? [[String: Any]] ?? []
@@ -101,7 +105,7 @@ struct ServerPipelineServices: PipelineServices {
         return version
     }
 
-    func deploy(_ deployment: ModelDeployment) async throws -> String {
+    func deploy(_ deployment: ModelDeployment) async throws -> DeploymentChange {
         let current: [String: Any]
         do {
             current = try await client.callKeel("GET", "deployments/\(deployment.deployment)")["deployment"] as? [String: Any] ?? [:]
@@ -109,15 +113,15 @@ struct ServerPipelineServices: PipelineServices {
             _ = try await client.callKeel("POST", "deployments", body: [
                 "name": deployment.deployment, "model": "\(deployment.model)/\(deployment.version)", "follow_alias": false,
             ])
-            return "created deployment '\(deployment.deployment)' serving \(deployment.model) version \(deployment.version) "
-                + "(there was no version before it to share traffic with, so it takes all of it)"
+            return DeploymentChange(role: "primary", message: "created deployment '\(deployment.deployment)' serving \(deployment.model) version \(deployment.version) "
+                + "(there was no version before it to share traffic with, so it takes all of it)")
         }
         let model = (current["model"] as? String).map { $0.split(separator: "@").first.map(String.init) ?? $0 } ?? ""
         guard model.hasPrefix(deployment.model) else {
             throw ServerClient.Failure(description: "Deployment '\(deployment.deployment)' serves model '\(model)', not '\(deployment.model)'.")
         }
         if let primary = current["primary_version"].flatMap(Self.integer), primary == deployment.version {
-            return "deployment '\(deployment.deployment)' already serves version \(deployment.version) as its primary"
+            return DeploymentChange(role: "primary", message: "deployment '\(deployment.deployment)' already serves version \(deployment.version) as its primary")
         }
         let traffic: [String: Any] = switch deployment.mode {
         case .canary: ["kind": "canary", "candidate": String(deployment.version), "percent": deployment.percent]
@@ -125,8 +129,8 @@ struct ServerPipelineServices: PipelineServices {
         }
         _ = try await client.callKeel("PATCH", "deployments/\(deployment.deployment)", body: ["traffic": traffic])
         return switch deployment.mode {
-        case .canary: "deployment '\(deployment.deployment)' now sends \(deployment.percent)% of its traffic to version \(deployment.version)"
-        case .shadow: "deployment '\(deployment.deployment)' now copies its traffic to version \(deployment.version) (answers logged, not returned)"
+        case .canary: DeploymentChange(role: "canary", message: "deployment '\(deployment.deployment)' now sends \(deployment.percent)% of its traffic to version \(deployment.version)")
+        case .shadow: DeploymentChange(role: "shadow", message: "deployment '\(deployment.deployment)' now copies its traffic to version \(deployment.version) (answers logged, not returned)")
         }
     }
 
