@@ -108,6 +108,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "KeelClient",
+            dependencies: ["KeelPipelines"],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "KeelServer",
             dependencies: [
                 "KeelCore",
@@ -116,6 +121,8 @@ let package = Package(
                 "KeelRegistry",
                 "KeelServing",
                 "KeelMonitoring",
+                "KeelPipelines",
+                "KeelClient",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -131,6 +138,7 @@ let package = Package(
                 "KeelServing",
                 "KeelMonitoring",
                 "KeelPipelines",
+                "KeelClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

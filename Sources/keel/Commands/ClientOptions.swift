@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KeelClient
 
 /// Options every command that talks to a running server shares.
 struct ClientOptions: ParsableArguments {

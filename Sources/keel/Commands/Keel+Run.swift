@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KeelClient
 import KeelPipelines
 import KeelServer
 import Logging

@@ -1,4 +1,5 @@
 import ArgumentParser
+import KeelClient
 
 extension Keel {
     /// `keel runs`: runs on a running server.

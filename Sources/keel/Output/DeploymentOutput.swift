@@ -1,4 +1,5 @@
 import Foundation
+import KeelClient
 
 /// How deployments look in the terminal.
 enum DeploymentOutput {

@@ -1,4 +1,5 @@
 import Foundation
+import KeelClient
 
 /// Everything `keel monitor report` shows, fetched from the server in one go.
 struct MonitorReport {

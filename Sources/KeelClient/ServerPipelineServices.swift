@@ -1,32 +1,37 @@
-import Foundation
-import KeelPipelines
+public import Foundation
+public import KeelPipelines
 
 /// A pipeline run recorded on a Keel server through its public REST APIs: MLflow's tracking,
 /// artifact and registry routes, and Keel's deployments. The same calls whether the server is
 /// remote (`--server`) or the one `keel run` starts in its own process on the embedded store.
-struct ServerPipelineServices: PipelineServices {
+public struct ServerPipelineServices: PipelineServices {
     let client: ServerClient
     /// The pipeline's directory, to name dataset sources by their full path.
     let directory: URL
+
+    public init(client: ServerClient, directory: URL) {
+        self.client = client
+        self.directory = directory
+    }
 
     /// MLflow's limit on params per `log-batch` call.
     private static let paramsPerBatch = 100
     private static let metricsPerBatch = 1000
 
-    func startPipelineRun(_ start: PipelineRunStart) async throws -> PipelineRunHandle {
+    public func startPipelineRun(_ start: PipelineRunStart) async throws -> PipelineRunHandle {
         let experimentID = try await experiment(named: start.experiment)
         let runID = try await createRun(experimentID: experimentID, name: start.runName, tags: start.tags)
         try await logBatch(runID, params: start.params, metrics: [:], tags: [:])
         return PipelineRunHandle(runID: runID, experimentID: experimentID)
     }
 
-    func startStageRun(pipelineRunID: String, experimentID: String, stage: String, tags: [String: String]) async throws -> String {
+    public func startStageRun(pipelineRunID: String, experimentID: String, stage: String, tags: [String: String]) async throws -> String {
         var tags = tags
         tags["mlflow.parentRunId"] = pipelineRunID
         return try await createRun(experimentID: experimentID, name: stage, tags: tags)
     }
 
-    func record(_ record: StageRecord) async throws {
+    public func record(_ record: StageRecord) async throws {
         try await logBatch(record.runID, params: record.params, metrics: record.metrics, tags: record.tags)
         if !record.datasets.isEmpty {
             let datasets: [[String: Any]] = record.datasets.map { dataset in
@@ -50,13 +55,13 @@ struct ServerPipelineServices: PipelineServices {
         }
     }
 
-    func finishRun(_ runID: String, succeeded: Bool) async throws {
+    public func finishRun(_ runID: String, succeeded: Bool) async throws {
         _ = try await client.call("POST", "runs/update", body: [
             "run_id": runID, "status": succeeded ? "FINISHED" : "FAILED", "end_time": Self.nowMillis(),
         ])
     }
 
-    func championMetrics(model: String, alias: String) async throws -> [String: Double]? {
+    public func championMetrics(model: String, alias: String) async throws -> [String: Double]? {
         // Through the model's alias list: a missing model and a missing alias both mean "no champion yet".
         let registered: [String: Any]
         do {
@@ -77,7 +82,7 @@ struct ServerPipelineServices: PipelineServices {
         return values
     }
 
-    func registerModel(_ registration: ModelRegistration) async throws -> Int64 {
+    public func registerModel(_ registration: ModelRegistration) async throws -> Int64 {
         let root = try await artifactRoot(of: registration.runID)
         let manifest = try ContentHash.manifest(registration.directory)
         for file in manifest {
@@ -105,7 +110,7 @@ struct ServerPipelineServices: PipelineServices {
         return version
     }
 
-    func deploy(_ deployment: ModelDeployment) async throws -> DeploymentChange {
+    public func deploy(_ deployment: ModelDeployment) async throws -> DeploymentChange {
         let current: [String: Any]
         do {
             current = try await client.callKeel("GET", "deployments/\(deployment.deployment)")["deployment"] as? [String: Any] ?? [:]

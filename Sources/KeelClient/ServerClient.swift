@@ -1,37 +1,47 @@
-import Foundation
+public import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
 
-/// A small client for a Keel server's REST APIs (MLflow's and Keel's own), used by the CLI.
-struct ServerClient {
-    let baseURL: URL
+/// A small client for a Keel server's REST APIs (MLflow's and Keel's own), used by the CLI
+/// and by pipeline runs (which record through the same API, remote or loopback).
+public struct ServerClient: Sendable {
+    public let baseURL: URL
+
+    public init(baseURL: URL) {
+        self.baseURL = baseURL
+    }
 
     /// An error the server answered in MLflow's format, or a transport failure.
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
         /// The server's `error_code`, when it answered with one.
-        var code: String? = nil
+        public var code: String?
+
+        public init(description: String, code: String? = nil) {
+            self.description = description
+            self.code = code
+        }
     }
 
     /// Calls `path` (relative to `/api/2.0/mlflow/`) and returns the decoded JSON object.
-    func call(_ method: String, _ path: String, query: [String: String] = [:], body: [String: Any]? = nil) async throws -> [String: Any] {
+    public func call(_ method: String, _ path: String, query: [String: String] = [:], body: [String: Any]? = nil) async throws -> [String: Any] {
         try await request(method, "api/2.0/mlflow/" + path, query: query, body: body)
     }
 
     /// Calls one of Keel's own endpoints (relative to `/api/2.0/keel/`).
-    func callKeel(_ method: String, _ path: String, query: [String: String] = [:], body: [String: Any]? = nil) async throws -> [String: Any] {
+    public func callKeel(_ method: String, _ path: String, query: [String: String] = [:], body: [String: Any]? = nil) async throws -> [String: Any] {
         try await request(method, "api/2.0/keel/" + path, query: query, body: body)
     }
 
     /// Sends raw bytes (a CSV file, say) to a Keel route.
-    func uploadKeel(_ method: String, _ path: String, body: Data, contentType: String) async throws -> [String: Any] {
+    public func uploadKeel(_ method: String, _ path: String, body: Data, contentType: String) async throws -> [String: Any] {
         try await request(method, "api/2.0/keel/" + path, query: [:], body: nil, raw: (body, contentType))
     }
 
     /// Uploads a local file through the artifact proxy to `path` (relative to
     /// `/api/2.0/mlflow-artifacts/artifacts/`), streamed from disk.
-    func uploadArtifact(file: URL, to path: String) async throws {
+    public func uploadArtifact(file: URL, to path: String) async throws {
         let encoded = path.split(separator: "/").map {
             $0.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/?#"))) ?? String($0)
         }.joined(separator: "/")
