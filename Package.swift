@@ -99,7 +99,9 @@ let package = Package(
         .target(
             name: "KeelPipelines",
             dependencies: [
-                "KeelCore", "KeelMonitoring",
+                "KeelCore", "KeelMonitoring", "KeelStore",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -196,7 +198,9 @@ let package = Package(
         ),
         .testTarget(
             name: "KeelPipelinesTests",
-            dependencies: ["KeelPipelines", "KeelCore", "KeelMonitoring"],
+            dependencies: [
+                "KeelPipelines", "KeelCore", "KeelMonitoring", "KeelStore", "KeelTestSupport", .product(name: "SQLKit", package: "sql-kit"),
+            ],
             exclude: ["Fixtures"],
             swiftSettings: strictSettings
         ),

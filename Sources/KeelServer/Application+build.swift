@@ -3,6 +3,7 @@ public import Hummingbird
 import KeelCore
 import KeelStore
 import KeelMonitoring
+import KeelPipelines
 import KeelRegistry
 import KeelServing
 import KeelTracking
@@ -33,8 +34,10 @@ public func buildApplication(_ configuration: KeelServerConfiguration) async thr
         registry: registry, logWriter: deployments.inferenceLog
     )
     let alerts = AlertService(monitoring: monitoring, metrics: AlertMetrics(registry: metrics.registry), logger: logger)
+    let pipelines = PipelineService(store: metadata, logger: logger)
     let router = buildRouter(
-        metadata: metadata, artifacts: artifacts, deployments: deployments, metrics: metrics, monitoring: monitoring, alerts: alerts
+        metadata: metadata, artifacts: artifacts, deployments: deployments, metrics: metrics, monitoring: monitoring, alerts: alerts,
+        pipelines: pipelines
     )
     let serverAddress = ServerAddressBox()
     var app = Application(
@@ -49,10 +52,13 @@ public func buildApplication(_ configuration: KeelServerConfiguration) async thr
     app.addServices(
         StoreService(store: metadata),
         DeploymentLifecycleService(
-            deployments: deployments, python: configuration.python, runsModels: configuration.runsModels, serverAddress: serverAddress, logger: logger
-        ),
-        AlertEvaluationService(alerts: alerts)
+            deployments: deployments, python: configuration.python, runsModels: configuration.runsBackgroundWork,
+            serverAddress: serverAddress, logger: logger
+        )
     )
+    if configuration.runsBackgroundWork {
+        app.addServices(AlertEvaluationService(alerts: alerts), PipelineSchedulerService(pipelines: pipelines, serverAddress: serverAddress))
+    }
     return app
 }
 
@@ -63,7 +69,8 @@ func buildRouter(
     deployments: DeploymentService,
     metrics: ServingMetrics,
     monitoring: MonitoringService,
-    alerts: AlertService
+    alerts: AlertService,
+    pipelines: PipelineService
 ) -> Router<KeelRequestContext> {
     let router = Router(context: KeelRequestContext.self)
     // First, so it also shapes the answers for unknown routes.
@@ -88,6 +95,7 @@ func buildRouter(
     MonitoringController(service: monitoring).addRoutes(to: router.group("api/2.0/keel/deployments"))
     FeedbackController(service: monitoring).addRoutes(to: router.group("api/2.0/keel/feedback"))
     AlertsController(service: alerts).addRoutes(to: router.group("api/2.0/keel/alerts"))
+    PipelinesController(service: pipelines).addRoutes(to: router.group("api/2.0/keel/pipelines"))
     InferenceLogController(reader: InferenceLogReader(store: metadata)).addRoutes(to: router.group("api/2.0/keel/inference-log"))
     ScoringController(gateway: deployments.gateway).addRoutes(to: router.group("deployments"))
     OpenInferenceController(gateway: deployments.gateway, serverVersion: KeelBuild.version).addRoutes(to: router)

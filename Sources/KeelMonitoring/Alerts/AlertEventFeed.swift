@@ -18,4 +18,9 @@ public struct AlertEventFeed: Sendable {
     public func events(after: Int64, deployment: String? = nil, limit: Int = 100) async throws -> [AlertEvent] {
         try await alerts.events(after: after, deployment: deployment, limit: max(1, min(limit, 1000)))
     }
+
+    /// The newest event's id (0 when there is none): where a new subscriber starts.
+    public func latestID() async throws -> Int64 {
+        try await alerts.recentEvents(deployment: nil, limit: 1).first?.id ?? 0
+    }
 }

@@ -18,7 +18,7 @@ public struct PipelineRunOptions: Sendable {
 }
 
 /// How one stage ended.
-public struct StageResult: Sendable, Encodable {
+public struct StageResult: Sendable, Equatable, Codable {
     public var stage: String
     public var status: StageStatus
     public var seconds: Double
@@ -37,7 +37,7 @@ public struct StageResult: Sendable, Encodable {
 }
 
 /// How a pipeline run ended.
-public struct PipelineResult: Sendable, Encodable {
+public struct PipelineResult: Sendable, Equatable, Codable {
     /// Selected stages in run order.
     public var stages: [StageResult]
     /// The pipeline's tracking run, when recorded.
@@ -49,6 +49,19 @@ public struct PipelineResult: Sendable, Encodable {
 
     enum CodingKeys: String, CodingKey {
         case stages, runID = "run_id", seconds, succeeded
+    }
+
+    public init(stages: [StageResult], runID: String?, seconds: Double) {
+        self.stages = stages
+        self.runID = runID
+        self.seconds = seconds
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        stages = try container.decode([StageResult].self, forKey: .stages)
+        runID = try container.decodeIfPresent(String.self, forKey: .runID)
+        seconds = try container.decode(Double.self, forKey: .seconds)
     }
 
     public func encode(to encoder: any Encoder) throws {

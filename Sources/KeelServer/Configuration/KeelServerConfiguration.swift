@@ -15,10 +15,11 @@ public struct KeelServerConfiguration: Sendable {
     public var logLevel: Logger.Level
     /// The Python interpreter for model workers (`--python`); discovered when nil.
     public var python: String?
-    /// Whether deployments run model workers. Off for a server a command starts in its own
-    /// process only to record into the store (`keel run`): deployments are created and changed,
-    /// and serve once `keel server` runs on the same store.
-    public var runsModels = true
+    /// Whether the server does work of its own beside answering requests: model workers for
+    /// deployments, alert evaluation, scheduled and triggered pipeline runs. Off for a server a
+    /// command starts in its own process only to record into the store (`keel run`):
+    /// deployments are created and changed there, and serve once `keel server` runs on the store.
+    public var runsBackgroundWork = true
     /// Called once the server listens, with its URL (`http://127.0.0.1:PORT`).
     public var onListening: (@Sendable (String) -> Void)?
 

@@ -27,5 +27,6 @@ extension Migration {
         .registry,
         .serving,
         .monitoring,
+        .pipelines,
     ]
 }

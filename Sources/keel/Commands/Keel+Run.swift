@@ -117,7 +117,7 @@ struct Recording {
             return Recording(client: ServerClient(baseURL: url), embedded: nil, description: "to \(address)")
         }
         var configuration = KeelServerConfiguration(host: "127.0.0.1", port: 0, dataDirectory: dataDirectory, logLevel: .warning)
-        configuration.runsModels = false
+        configuration.runsBackgroundWork = false
         let embedded = try await EmbeddedServer.start(configuration)
         return Recording(client: ServerClient(baseURL: embedded.url), embedded: embedded, description: "into the embedded store in \(dataDirectory)")
     }

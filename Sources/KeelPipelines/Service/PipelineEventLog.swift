@@ -1,0 +1,36 @@
+import Foundation
+import NIOConcurrencyHelpers
+
+/// A server-side run's events, kept in memory as they come and written to the store in
+/// batches (a busy command prints thousands of lines), so `GET .../events` follows the run
+/// live from any replica.
+final class PipelineEventLog: Sendable {
+    private let runID: Int64
+    private let store: PipelineStore
+    private let state = NIOLockedValueBox<(pending: [String], next: Int64)>(([], 1))
+    private let writing = NIOLock()
+
+    init(runID: Int64, store: PipelineStore) {
+        self.runID = runID
+        self.store = store
+    }
+
+    /// Keeps one event (called from the runner, on any thread).
+    func record(_ event: PipelineEvent) {
+        guard let text = try? PipelineStore.encode(event) else { return }
+        state.withLockedValue { $0.pending.append(text) }
+    }
+
+    /// Writes what is pending, in order.
+    func flush() async {
+        let (batch, first) = state.withLockedValue { state -> ([String], Int64) in
+            defer {
+                state.next += Int64(state.pending.count)
+                state.pending = []
+            }
+            return (state.pending, state.next)
+        }
+        guard !batch.isEmpty else { return }
+        try? await store.appendEvents(runID, firstSequence: first, batch)
+    }
+}

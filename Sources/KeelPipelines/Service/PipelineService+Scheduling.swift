@@ -1,0 +1,135 @@
+public import Foundation
+import KeelCore
+import KeelMonitoring
+
+extension PipelineService {
+    /// How long a run's owner may stay silent before another replica declares the run abandoned.
+    static let abandonAfterMilliseconds: Int64 = 30_000
+
+    /// Runs the triggers and the queue until cancelled: once per `tick`, fires due schedules,
+    /// firing alerts and changed datasets, starts queued runs, and passes on cancellations.
+    /// `services` gives each run what it records through (the server itself, over loopback).
+    public func run(tick: Duration = .seconds(1), services: @escaping @Sendable (URL) -> any PipelineServices) async {
+        var lastAbandonCheck = ContinuousClock.now - .seconds(60)
+        while !Task.isCancelled {
+            do {
+                if ContinuousClock.now - lastAbandonCheck > .seconds(10) {
+                    lastAbandonCheck = ContinuousClock.now
+                    try await store.heartbeat(owner: owner, ids: Array(active.keys))
+                    let abandoned = try await store.failAbandoned(staleBefore: Timestamp.nowMillis() - Self.abandonAfterMilliseconds)
+                    if abandoned > 0 { logger.warning("ended \(abandoned) pipeline run(s) whose server stopped while they ran") }
+                }
+                for pipeline in try await store.pipelines() {
+                    try await fireSchedule(pipeline)
+                    try await fireAlerts(pipeline)
+                    try await fireDatasets(pipeline)
+                }
+                try await startQueued(services: services)
+                for id in try await store.cancelRequests(owner: owner) { active[id]?.cancel() }
+            } catch {
+                logger.error("pipeline scheduler: \(error)")
+            }
+            try? await Task.sleep(for: tick)
+        }
+        for task in active.values { task.cancel() }
+        for task in active.values { await task.value }
+    }
+
+    private func fireSchedule(_ pipeline: RegisteredPipeline) async throws {
+        guard let schedule = pipeline.settings.schedule, let due = pipeline.nextScheduledAt, due <= Timestamp.nowMillis() else { return }
+        // Missed ticks (the server was down) fire once, not once per tick missed.
+        let next = try Self.nextTick(schedule, after: Timestamp.nowMillis())
+        guard try await store.claimScheduleTick(pipeline.name, expected: due, next: next) else { return }
+        let when = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double(due) / 1000))
+        let run = try await store.enqueue(pipeline.name, trigger: .schedule, detail: "schedule '\(schedule)' at \(when)", stages: [], force: false)
+        logger.info("pipeline \(pipeline.name): run \(run.id) queued by its schedule")
+    }
+
+    private func fireAlerts(_ pipeline: RegisteredPipeline) async throws {
+        guard !pipeline.settings.onAlert.isEmpty else { return }
+        let cursor = try await store.alertCursor(pipeline.name)
+        let events = try await alertFeed.events(after: cursor, limit: 100)
+        guard let last = events.last else { return }
+        let watched = Set(pipeline.settings.onAlert)
+        let firing = events.filter { $0.state == "firing" && watched.contains($0.deployment) }
+        guard try await store.claimAlerts(pipeline.name, expected: cursor, next: last.id), !firing.isEmpty else { return }
+        // A burst of alerts starts one retraining run, naming them all.
+        let detail = firing.map { "alert on '\($0.deployment)': \($0.condition) fired (\($0.metric) = \($0.value), rule \($0.ruleID), event \($0.id))" }
+            .joined(separator: "; ")
+        let run = try await store.enqueue(pipeline.name, trigger: .alert, detail: detail, stages: [], force: false)
+        logger.info("pipeline \(pipeline.name): run \(run.id) queued by \(firing.count) firing alert(s)")
+    }
+
+    private func fireDatasets(_ pipeline: RegisteredPipeline) async throws {
+        guard !pipeline.settings.onDataset.isEmpty else { return }
+        let interval = Duration.seconds(pipeline.settings.datasetPollSeconds)
+        if let last = datasetChecks[pipeline.name], ContinuousClock.now - last < interval { return }
+        datasetChecks[pipeline.name] = ContinuousClock.now
+        let before = try await store.datasetState(pipeline.name)
+        let now = try await Self.datasetHashes(pipeline)
+        let changed = now.keys.sorted().filter { before[$0] != nil && before[$0] != now[$0] && now[$0] != "missing" }
+        guard now != before, try await store.claimDatasetState(pipeline.name, expected: before, next: now), !changed.isEmpty else { return }
+        let detail = changed.map { "dataset '\($0)' has new content (sha256 \(before[$0]!.prefix(12)) → \(now[$0]!.prefix(12)))" }.joined(separator: "; ")
+        let run = try await store.enqueue(pipeline.name, trigger: .dataset, detail: detail, stages: [], force: false)
+        logger.info("pipeline \(pipeline.name): run \(run.id) queued by new dataset content")
+    }
+
+    /// Starts queued runs of pipelines that have no run running (oldest first).
+    private func startQueued(services: @escaping @Sendable (URL) -> any PipelineServices) async throws {
+        let queued = try await store.runs(pipeline: nil, statuses: [.queued], limit: 100, oldestFirst: true)
+        guard !queued.isEmpty else { return }
+        var busy = Set(try await store.runs(pipeline: nil, statuses: [.running], limit: 1000).map(\.pipeline))
+        for run in queued where !busy.contains(run.pipeline) {
+            busy.insert(run.pipeline)
+            guard try await store.claim(run.id, owner: owner) else { continue }
+            active[run.id] = Task { await self.execute(run, services: services) }
+        }
+    }
+
+    /// Executes one claimed run to its end and records how it ended.
+    private func execute(_ run: PipelineRunRecord, services: @escaping @Sendable (URL) -> any PipelineServices) async {
+        let events = PipelineEventLog(runID: run.id, store: store)
+        let flusher = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(250))
+                await events.flush()
+            }
+        }
+        var status = PipelineRunRecord.Status.failed
+        var result: PipelineResult?
+        var message: String?
+        do {
+            let pipeline = try await store.pipeline(run.pipeline)
+            let workspace = try Self.workspace(pipeline.directory)
+            var options = PipelineRunOptions()
+            options.targets = run.stages
+            options.force = run.force
+            options.experiment = pipeline.settings.experiment ?? pipeline.name
+            if let jobs = pipeline.settings.jobs { options.jobs = jobs }
+            let runner = PipelineRunner(workspace: workspace, options: options, services: services(workspace.directory), emit: events.record)
+            let outcome = try await runner.run()
+            result = outcome
+            if outcome.succeeded {
+                status = .succeeded
+            } else if outcome.stages.contains(where: { $0.status == .cancelled }) {
+                status = .cancelled
+                message = "cancelled while it ran"
+            } else {
+                let failed = outcome.stages.filter { $0.status == .failed }
+                message = failed.map { "stage '\($0.stage)' failed: \($0.reasons.first ?? "")" }.joined(separator: "; ")
+            }
+        } catch {
+            message = "\(error)"
+            if Task.isCancelled { status = .cancelled }
+        }
+        flusher.cancel()
+        await events.flush()
+        do {
+            try await store.finish(run.id, status: status, result: result, message: message)
+        } catch {
+            logger.error("pipeline run \(run.id): cannot record its end: \(error)")
+        }
+        logger.info("pipeline \(run.pipeline): run \(run.id) \(status.rawValue)\(message.map { ": \($0)" } ?? "")")
+        active[run.id] = nil
+    }
+}
