@@ -57,9 +57,13 @@ class Pipeline:
         self.directory = directory
 
     def keel(self, *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
+        """`keel ARGS -C DIR`: a command that works on this pipeline's directory."""
+        return self.cli(*args, "-C", str(self.directory), timeout=timeout)
+
+    def cli(self, *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
+        """`keel ARGS` with the stage environment, for commands that take no directory."""
         return subprocess.run(
-            [str(keel_binary()), *args, "-C", str(self.directory)],
-            capture_output=True, text=True, timeout=timeout, env=stage_environment(),
+            [str(keel_binary()), *args], capture_output=True, text=True, timeout=timeout, env=stage_environment(),
         )
 
     def run_json(self, *args: str) -> tuple[subprocess.CompletedProcess, list[dict]]:
@@ -90,6 +94,8 @@ def statuses(events: list[dict]) -> dict[str, str]:
 def pipeline_server(_session_factory) -> ServerProcess:
     spec = _session_factory.spec(PIPELINE_BACKEND)
     spec.env["KEEL_PYTHON"] = sys.executable
+    # Pipelines the server runs find `python` in this venv, as `keel run` does.
+    spec.env["PATH"] = stage_environment()["PATH"]
     return _session_factory.start(spec)
 
 
