@@ -2,7 +2,8 @@
 # Keel's one test command: everything CI runs, in the order CI runs it.
 #
 #   1. PostgreSQL   a throwaway cluster (scripts/ci/postgres.sh)
-#   2. Python venv  the pinned mlflow client and pytest (scripts/ci/venv.sh)
+#   2. Python venv  the pinned mlflow client and pytest (scripts/ci/venv.sh),
+#                   and a separate one with Ray for the Ray executor's tests
 #   3. swift build  the keel binary and the test bundles, built once
 #   4. swift test   unit and store tests, with KEEL_TEST_POSTGRES_URL set
 #   5. e2e          the official mlflow client against `keel server`,
@@ -17,6 +18,7 @@
 #   KEEL_SKIP_SWIFT=1   skip steps 3-4 and test the binary already built
 #   KEEL_E2E_ARGS       extra pytest arguments, e.g. "-x -k search"
 #   KEEL_BIN            the binary under test (default .build/debug/keel)
+#   KEEL_RAY_VENV       the venv with Ray for the Ray executor tests (default .venv-ray)
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -26,6 +28,7 @@ export MLFLOW_DISABLE_TELEMETRY=true
 export KEEL_REQUIRE_POSTGRES=1
 export KEEL_BIN="${KEEL_BIN:-$ROOT/.build/debug/keel}"
 VENV="${KEEL_VENV:-$ROOT/.venv}"
+export KEEL_RAY_VENV="${KEEL_RAY_VENV:-$ROOT/.venv-ray}"
 
 FAILED=()
 START=$SECONDS
@@ -66,6 +69,8 @@ fi
 section "Python venv"
 scripts/ci/venv.sh
 record "venv" $?
+scripts/ci/venv.sh "$KEEL_RAY_VENV" "$ROOT/Tests/e2e/requirements-ray.txt"
+record "ray venv" $?
 
 if [[ "${KEEL_SKIP_SWIFT:-0}" == "1" ]]; then
     section "swift build / swift test skipped (KEEL_SKIP_SWIFT=1)"

@@ -5,12 +5,13 @@
 # that exact client (pinned in Tests/e2e/requirements.txt) plus pytest. A stamp
 # holding the requirements' checksum makes a second run return in milliseconds.
 #
-# Usage: scripts/ci/venv.sh          (venv at $KEEL_VENV, default <repo>/.venv)
+# Usage: scripts/ci/venv.sh                      (venv at $KEEL_VENV, default <repo>/.venv)
+#        scripts/ci/venv.sh VENV REQUIREMENTS    (another venv, e.g. the Ray executor's)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-VENV="${KEEL_VENV:-$ROOT/.venv}"
-REQUIREMENTS="$ROOT/Tests/e2e/requirements.txt"
+VENV="${1:-${KEEL_VENV:-$ROOT/.venv}}"
+REQUIREMENTS="${2:-$ROOT/Tests/e2e/requirements.txt}"
 STAMP="$VENV/.keel-requirements.sha256"
 
 log() { echo "venv.sh: $*" >&2; }

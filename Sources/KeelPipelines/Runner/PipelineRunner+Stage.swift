@@ -43,7 +43,7 @@ extension PipelineRunner {
             do {
                 outcome = try await perform(stage, plan: plan, log: log, stageRunID: stageRunID)
             } catch {
-                log.write("error: \(error)")
+                if !(error is CancellationError) { log.write("error: \(error)") }
                 log.close()
                 return await failed(stage, plan: plan, started: started, runID: stageRunID, reasons: ["\(error)"], log: log)
             }
@@ -114,18 +114,14 @@ extension PipelineRunner {
         }
         var environment = options.environment
         environment["KEEL_STAGE"] = stage.name
+        environment["KEEL_PIPELINE"] = workspace.name
         if let run = pipelineRun { environment["KEEL_PIPELINE_RUN_ID"] = run.runID }
-        let child = try ChildProcess(command: command, directory: workspace.directory.path, environment: environment) { line in log.write(line) }
-        let status = await withTaskCancellationHandler {
-            await child.waitForExit()
-        } onCancel: {
-            child.signalGroup(SIGTERM)
-            Task {
-                try? await Task.sleep(for: .seconds(5))
-                child.signalGroup(SIGKILL)
-            }
+        let executor: any CommandExecutor = switch stage.executor ?? workspace.spec.executor {
+        case .local: LocalExecutor()
+        case .ray: try RayJobExecutor(spec: workspace.spec, environment: environment, stage: stage.name)
         }
-        try Task.checkCancellation()
+        let job = CommandJob(command: command, directory: workspace.directory, environment: environment, pipeline: workspace.name, stage: stage.name)
+        let status = try await executor.run(job, log: log)
         guard status == 0 else {
             let tail = log.tail.suffix(5).joined(separator: "\n")
             return StepOutcome(failures: ["the command exited with status \(status)\(tail.isEmpty ? "" : "; its last lines:\n\(tail)")"])

@@ -5,7 +5,8 @@ import Yams
 extension PipelineSpec {
     /// Keys a stage may have; anything else is a mistake worth stopping for (a typo in `deps`
     /// would otherwise silently drop a dependency from the cache key).
-    static let stageKeys = ["cmd", "deps", "outs", "params", "metrics", "after", "desc", "validate", "gate", "register", "deploy"]
+    static let stageKeys = ["cmd", "deps", "outs", "params", "metrics", "after", "desc", "executor", "validate", "gate", "register", "deploy"]
+    static let topKeys = ["stages", "params", "executor", "ray"]
 
     /// Parses the text of a `keel.yaml`, checking names, paths and links between stages.
     public init(yaml: String, file: String = "keel.yaml") throws {
@@ -17,10 +18,18 @@ extension PipelineSpec {
         }
         var reader = SpecReader(file: file)
         guard let top = root?.mapping else { throw reader.error("must be a mapping with a 'stages' key") }
-        for key in top.keys.compactMap(\.string) where !["stages", "params"].contains(key) {
-            throw reader.error("has an unknown top-level key '\(key)' (known: stages, params)")
+        for key in top.keys.compactMap(\.string) where !Self.topKeys.contains(key) {
+            throw reader.error("has an unknown top-level key '\(key)' (known: \(Self.topKeys.joined(separator: ", ")))")
         }
         paramsFile = try top["params"].map { try reader.path($0, "params") } ?? "params.yaml"
+        executor = try top["executor"].map { try reader.executor($0) } ?? .local
+        if let ray = top["ray"] {
+            let fields = try reader.fields(ray, "ray", allowed: ["address"])
+            guard let address = fields["address"]?.string, let url = URL(string: address), url.scheme == "http" || url.scheme == "https", url.host != nil else {
+                throw reader.error("'ray.address' must be the Ray Jobs API's http(s) URL, e.g. http://127.0.0.1:8265")
+            }
+            rayAddress = address
+        }
         guard let stageNodes = top["stages"]?.mapping, !stageNodes.isEmpty else { throw reader.error("needs at least one stage under 'stages'") }
         stages = try stageNodes.map { key, value in
             guard let name = key.string, name.range(of: #"^[A-Za-z0-9][A-Za-z0-9_.-]*$"#, options: .regularExpression) != nil else {
@@ -52,6 +61,8 @@ struct SpecReader {
         guard kinds.count == 1, let kindKey = kinds.first else {
             throw error("needs exactly one of cmd, validate, gate, register or deploy (found \(kinds.isEmpty ? "none" : kinds.joined(separator: ", ")))")
         }
+        let executor = try mapping["executor"].map { try self.executor($0) }
+        if executor != nil, kindKey != "cmd" { throw error("'executor' applies to cmd stages only; built-in stages run inside keel") }
         let kind: StageSpec.Kind
         switch kindKey {
         case "cmd":
@@ -66,8 +77,15 @@ struct SpecReader {
             name: name, kind: kind,
             deps: try paths(mapping["deps"], "deps"), outs: try paths(mapping["outs"], "outs"),
             params: try strings(mapping["params"], "params"), metrics: try paths(mapping["metrics"], "metrics"),
-            after: try strings(mapping["after"], "after"), description: mapping["desc"]?.string
+            after: try strings(mapping["after"], "after"), description: mapping["desc"]?.string, executor: executor
         )
+    }
+
+    func executor(_ node: Node) throws -> ExecutorKind {
+        guard let text = node.string, let kind = ExecutorKind(rawValue: text) else {
+            throw error("'executor' must be one of \(ExecutorKind.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return kind
     }
 
     func validate(_ node: Node) throws -> ValidateSpec {

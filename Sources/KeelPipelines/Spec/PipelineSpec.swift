@@ -5,11 +5,23 @@ public struct PipelineSpec: Sendable, Equatable {
     public var paramsFile: String
     /// The stages, in the order the file lists them.
     public var stages: [StageSpec]
+    /// Where command stages run unless they say otherwise (`executor:` at the top).
+    public var executor: ExecutorKind = .local
+    /// The Ray Jobs API address (`ray: {address: ...}`); `RAY_ADDRESS` when nil.
+    public var rayAddress: String?
 
     /// The stage called `name`.
     public func stage(_ name: String) -> StageSpec? {
         stages.first { $0.name == name }
     }
+}
+
+/// Where a command stage runs.
+public enum ExecutorKind: String, Sendable, Equatable, CaseIterable {
+    /// A subprocess of `keel run` (or of the server), in the pipeline's directory.
+    case local
+    /// A job on a Ray cluster, submitted through the Ray Jobs REST API.
+    case ray
 }
 
 /// One stage of a pipeline.
@@ -53,6 +65,8 @@ public struct StageSpec: Sendable, Equatable {
     public var after: [String]
     /// A description for people.
     public var description: String?
+    /// Where the command runs, when not the pipeline's default.
+    public var executor: ExecutorKind?
 
     /// Everything the stage writes: outputs and metrics files.
     public var products: [String] { outs + metrics }

@@ -96,7 +96,9 @@ extension Keel {
         }
 
         private func header(_ workspace: PipelineWorkspace, selected: [String], options: PipelineRunOptions, recording: Recording) -> String {
-            let stagesText = selected.count == workspace.spec.stages.count ? "\(selected.count) stages" : "\(selected.count) of \(workspace.spec.stages.count) stages"
+            let total = workspace.spec.stages.count
+            let stagesText = selected.count == total
+                ? "\(total) stage\(total == 1 ? "" : "s")" : "\(selected.count) of \(total) stages"
             return "Running \(stagesText) of '\(workspace.name)', up to \(options.jobs) at a time; recording \(recording.description)."
         }
     }

@@ -105,3 +105,38 @@ def churn(tmp_path_factory) -> Pipeline:
     directory = tmp_path_factory.mktemp("pipeline") / "churn"
     shutil.copytree(EXAMPLE, directory, ignore=shutil.ignore_patterns(".keel", "keel.lock", "data", "model", "metrics", "eval", "keel-data"))
     return Pipeline(directory)
+
+
+@pytest.fixture(scope="module")
+def ray_head(tmp_path_factory):
+    """A real Ray head on loopback (`ray start --head`) from the Ray venv; its Jobs API URL.
+
+    The venv comes from scripts/test.sh (KEEL_RAY_VENV). Its bin directory is first on the
+    head's PATH, so jobs find that venv's python.
+    """
+    from support.servers import free_port
+    from support.serving import poll
+    import requests
+
+    venv = Path(os.environ.get("KEEL_RAY_VENV", REPO / ".venv-ray"))
+    ray = venv / "bin" / "ray"
+    assert ray.exists(), f"no Ray at {ray}: run scripts/test.sh, which creates the Ray venv (KEEL_RAY_VENV)"
+    port, dashboard = free_port(), free_port()
+    env = dict(os.environ, PATH=str(venv / "bin") + os.pathsep + os.environ.get("PATH", ""), RAY_USAGE_STATS_ENABLED="0")
+    started = subprocess.run(
+        [str(ray), "start", "--head", f"--port={port}", "--dashboard-host=127.0.0.1", f"--dashboard-port={dashboard}",
+         "--num-cpus=2", "--include-dashboard=true", "--disable-usage-stats"],
+        capture_output=True, text=True, timeout=180, env=env,
+    )
+    assert started.returncode == 0, started.stdout + started.stderr
+    url = f"http://127.0.0.1:{dashboard}"
+
+    def version():
+        try:
+            return requests.get(f"{url}/api/version", timeout=2).status_code
+        except requests.RequestException:
+            return None
+
+    poll(version, lambda status: status == 200, 60, "the Ray Jobs API", interval=0.5)
+    yield url
+    subprocess.run([str(ray), "stop", "--force"], capture_output=True, timeout=120, env=env)
