@@ -44,6 +44,20 @@ struct PipelineSpecTests {
         #expect(graph.downstream(of: "gate") == ["register", "deploy"])
     }
 
+    @Test("executors: the pipeline's default, a stage's own, and the Ray address")
+    func executors() throws {
+        let spec = try PipelineSpec(yaml: """
+            executor: ray
+            ray: {address: "http://127.0.0.1:8265"}
+            stages:
+              a: {cmd: x}
+              b: {cmd: y, executor: local}
+            """)
+        #expect(spec.executor == .ray && spec.rayAddress == "http://127.0.0.1:8265")
+        #expect(spec.stage("a")?.executor == nil && spec.stage("b")?.executor == .local)
+        #expect(try PipelineSpec(yaml: "stages:\n  a: {cmd: x}").executor == .local)
+    }
+
     @Test("independent stages have no link, so they can run side by side")
     func independentStages() throws {
         let spec = try PipelineSpec(yaml: """
@@ -85,6 +99,11 @@ struct PipelineSpecTests {
         ("stages:\n  a: {cmd: x}\n  a b: {cmd: y}", "stage name"),
         ("stage:\n  a: {cmd: x}", "unknown top-level key"),
         ("stages:\n  a: {cmd: [x}", "not valid YAML"),
+        ("executor: spark\nstages:\n  a: {cmd: x}", "'executor' must be one of local, ray"),
+        ("stages:\n  a: {cmd: x, executor: k8s}", "'executor' must be one of local, ray"),
+        ("stages:\n  a: {validate: {data: d.csv, expect: {rows: {min: 1}}}, executor: ray}", "cmd stages only"),
+        ("ray: {address: 'ray://head:10001'}\nstages:\n  a: {cmd: x}", "http(s) URL"),
+        ("ray: {adress: 'http://head:8265'}\nstages:\n  a: {cmd: x}", "unknown key 'adress'"),
     ])
     func refused(_ yaml: String, _ expected: String) {
         do {
