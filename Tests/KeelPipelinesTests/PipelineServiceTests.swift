@@ -165,6 +165,45 @@ struct PipelineServiceTests {
         }
     }
 
+    @Test("one run at a time unless allowed; an allowed second run works in a copy sharing the cache", arguments: [TestBackend.sqlite])
+    func concurrency(backend: TestBackend) async throws {
+        // Each run's stage waits for the other run's stage to have started: both end only if they overlap.
+        let root = try Self.scratch("""
+            stages:
+              meet:
+                cmd: M=$(echo $KEEL_PIPELINE_RUN_ID | cut -d- -f1); touch /tmp/keel-meet-$KEEL_PIPELINE_RUN_ID; for i in $(seq 100); do [ $(ls /tmp/keel-meet-$M-* | wc -l) -ge 2 ] && break; sleep 0.1; done; [ $(ls /tmp/keel-meet-$M-* | wc -l) -ge 2 ] && pwd > where.txt
+                outs: [where.txt]
+            """)
+        defer { try? FileManager.default.removeItem(at: root) }
+        try await backend.withStore { store in
+            let service = PipelineService(store: store, logger: Self.logger)
+            _ = try await service.register(name: "meet", directory: root.path, settings: PipelineSettings(maxConcurrentRuns: 2))
+            let meeting = UUID().uuidString.replacingOccurrences(of: "-", with: "")
+            defer {
+                for file in (try? FileManager.default.contentsOfDirectory(atPath: "/tmp")) ?? [] where file.hasPrefix("keel-meet-\(meeting)") {
+                    try? FileManager.default.removeItem(atPath: "/tmp/" + file)
+                }
+            }
+            let loop = Task {
+                await service.run(tick: .milliseconds(50)) { _ in MeetingServices(meeting: meeting) }
+            }
+            defer { loop.cancel() }
+            _ = try await service.trigger("meet", stages: [], force: true)
+            _ = try await service.trigger("meet", stages: [], force: true)
+            var runs: [PipelineRunRecord] = []
+            for _ in 0..<200 {
+                runs = try await service.runs("meet", limit: 10)
+                if runs.allSatisfy(\.status.isFinal) { break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            #expect(runs.map(\.status) == [.succeeded, .succeeded], "both runs were running at the same time")
+            // One ran in place, the other in a copy that is gone afterwards.
+            #expect(try String(contentsOf: root.appendingPathComponent("where.txt"), encoding: .utf8).trimmingCharacters(in: .newlines) == root.path)
+            let copies = FileManager.default.temporaryDirectory.appendingPathComponent("keel-pipeline-runs")
+            #expect(!((try? FileManager.default.contentsOfDirectory(atPath: copies.path)) ?? []).contains { $0.hasPrefix("meet-") })
+        }
+    }
+
     @Test("cancelling a running run stops its command", arguments: [TestBackend.sqlite])
     func cancelRunning(backend: TestBackend) async throws {
         let root = try Self.scratch("stages:\n  slow: {cmd: 'sleep 30'}\n")
@@ -188,6 +227,24 @@ struct PipelineServiceTests {
             #expect(ended.result?.stages.first?.status == .cancelled)
         }
     }
+}
+
+/// Gives each pipeline run a run id that names the meeting, so two runs' commands can find each other.
+struct MeetingServices: PipelineServices {
+    let meeting: String
+    private let base = RecordingServices()
+
+    func startPipelineRun(_ start: PipelineRunStart) async throws -> PipelineRunHandle {
+        PipelineRunHandle(runID: "\(meeting)-\(UUID().uuidString)", experimentID: "0")
+    }
+    func startStageRun(pipelineRunID: String, experimentID: String, stage: String, tags: [String: String]) async throws -> String {
+        try await base.startStageRun(pipelineRunID: pipelineRunID, experimentID: experimentID, stage: stage, tags: tags)
+    }
+    func record(_ record: StageRecord) async throws {}
+    func finishRun(_ runID: String, succeeded: Bool) async throws {}
+    func championMetrics(model: String, alias: String) async throws -> [String: Double]? { nil }
+    func registerModel(_ registration: ModelRegistration) async throws -> Int64 { try await base.registerModel(registration) }
+    func deploy(_ deployment: ModelDeployment) async throws -> DeploymentChange { try await base.deploy(deployment) }
 }
 
 /// Records nothing anywhere: stands in for the server's REST API so the scheduler can be

@@ -8,10 +8,22 @@ public struct PipelineWorkspace: Sendable {
     public let spec: PipelineSpec
     public let params: PipelineParams
     public let graph: PipelineGraph
+    /// Where the content cache lives: `.keel/cache` here, or a shared one for an isolated copy.
+    let cacheRoot: URL?
+    /// The name the pipeline goes by (its directory's, unless a copy runs for it).
+    public let name: String
 
     /// Reads and checks `keel.yaml` and its params file in `directory`.
     public init(directory: URL) throws {
+        try self.init(directory: directory, name: nil, cacheRoot: nil)
+    }
+
+    /// A workspace for `directory` under another name and cache: an isolated copy of a pipeline
+    /// that shares the original's content cache.
+    init(directory: URL, name: String?, cacheRoot: URL?) throws {
         self.directory = directory.standardizedFileURL
+        self.name = name ?? self.directory.lastPathComponent
+        self.cacheRoot = cacheRoot
         let file = self.directory.appendingPathComponent("keel.yaml")
         guard let text = try? String(contentsOf: file, encoding: .utf8) else {
             throw KeelError.invalidParameter("No readable keel.yaml in '\(directory.path)'.")
@@ -23,12 +35,10 @@ public struct PipelineWorkspace: Sendable {
         graph = PipelineGraph(spec)
     }
 
-    /// The pipeline's name: its directory's.
-    public var name: String { directory.lastPathComponent }
 
     public var lockURL: URL { directory.appendingPathComponent("keel.lock") }
     public var stateDirectory: URL { directory.appendingPathComponent(".keel") }
-    public var cache: ContentCache { ContentCache(root: stateDirectory.appendingPathComponent("cache")) }
+    public var cache: ContentCache { ContentCache(root: cacheRoot ?? stateDirectory.appendingPathComponent("cache")) }
 
     /// Where a stage's last output is kept.
     public func logURL(_ stage: String) -> URL {
@@ -75,5 +85,18 @@ public struct PipelineWorkspace: Sendable {
             if case .register(let spec) = spec.stage(name)!.kind { return (name, spec) }
         }
         return nil
+    }
+
+    /// A copy of this pipeline's directory (without `.keel/`) under `parent`, sharing this
+    /// workspace's cache: for a run that must not touch the outputs and `keel.lock` of a run
+    /// already going on here. Blocks while it copies.
+    func isolatedCopy(in parent: URL) throws -> PipelineWorkspace {
+        let copy = parent.appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: copy, withIntermediateDirectories: true)
+        for entry in try FileManager.default.contentsOfDirectory(atPath: directory.path) where entry != ".keel" {
+            try FileManager.default.copyItem(at: directory.appendingPathComponent(entry), to: copy.appendingPathComponent(entry))
+        }
+        return try PipelineWorkspace(directory: copy, name: name, cacheRoot: cache.root)
     }
 }

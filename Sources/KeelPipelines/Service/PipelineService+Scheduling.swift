@@ -78,16 +78,23 @@ extension PipelineService {
     private func startQueued(services: @escaping @Sendable (URL) -> any PipelineServices) async throws {
         let queued = try await store.runs(pipeline: nil, statuses: [.queued], limit: 100, oldestFirst: true)
         guard !queued.isEmpty else { return }
-        var busy = Set(try await store.runs(pipeline: nil, statuses: [.running], limit: 1000).map(\.pipeline))
-        for run in queued where !busy.contains(run.pipeline) {
-            busy.insert(run.pipeline)
+        var running: [String: Int] = [:]
+        for run in try await store.runs(pipeline: nil, statuses: [.running], limit: 1000) { running[run.pipeline, default: 0] += 1 }
+        var limits: [String: Int] = [:]
+        for run in queued {
+            if limits[run.pipeline] == nil { limits[run.pipeline] = (try? await store.pipeline(run.pipeline))?.settings.maxConcurrentRuns ?? 1 }
+            let alreadyRunning = running[run.pipeline, default: 0]
+            guard alreadyRunning < limits[run.pipeline]! else { continue }
             guard try await store.claim(run.id, owner: owner) else { continue }
-            active[run.id] = Task { await self.execute(run, services: services) }
+            running[run.pipeline] = alreadyRunning + 1
+            let isolated = alreadyRunning > 0
+            active[run.id] = Task { await self.execute(run, isolated: isolated, services: services) }
         }
     }
 
     /// Executes one claimed run to its end and records how it ended.
-    private func execute(_ run: PipelineRunRecord, services: @escaping @Sendable (URL) -> any PipelineServices) async {
+    /// `isolated`: another run of the pipeline is going on, so this one works in a copy.
+    private func execute(_ run: PipelineRunRecord, isolated: Bool, services: @escaping @Sendable (URL) -> any PipelineServices) async {
         let events = PipelineEventLog(runID: run.id, store: store)
         let flusher = Task {
             while !Task.isCancelled {
@@ -98,9 +105,17 @@ extension PipelineService {
         var status = PipelineRunRecord.Status.failed
         var result: PipelineResult?
         var message: String?
+        var scratch: URL?
         do {
             let pipeline = try await store.pipeline(run.pipeline)
-            let workspace = try Self.workspace(pipeline.directory)
+            var workspace = try Self.workspace(pipeline.directory)
+            if isolated {
+                let original = workspace
+                let parent = FileManager.default.temporaryDirectory.appendingPathComponent("keel-pipeline-runs/\(pipeline.name)-\(run.id)")
+                scratch = parent
+                workspace = try await blocking { try original.isolatedCopy(in: parent) }
+                events.record(Self.note("another run of this pipeline is going on: this one runs in a copy at \(workspace.directory.path), sharing the cache"))
+            }
             var options = PipelineRunOptions()
             options.targets = run.stages
             options.force = run.force
@@ -124,6 +139,7 @@ extension PipelineService {
         }
         flusher.cancel()
         await events.flush()
+        if let scratch { try? FileManager.default.removeItem(at: scratch) }
         do {
             try await store.finish(run.id, status: status, result: result, message: message)
         } catch {
@@ -131,5 +147,12 @@ extension PipelineService {
         }
         logger.info("pipeline \(run.pipeline): run \(run.id) \(status.rawValue)\(message.map { ": \($0)" } ?? "")")
         active[run.id] = nil
+    }
+
+    /// A line in a run's log from the scheduler itself.
+    static func note(_ text: String) -> PipelineEvent {
+        var event = PipelineEvent(.stageOutput, stage: "keel")
+        event.message = text
+        return event
     }
 }

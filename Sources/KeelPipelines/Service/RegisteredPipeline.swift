@@ -16,10 +16,13 @@ public struct PipelineSettings: Sendable, Equatable, Codable {
     public var experiment: String?
     /// Stages that may run at once within a run.
     public var jobs: Int?
+    /// Runs of this pipeline that may be active at once; more wait in the queue. Runs beyond
+    /// the first work in a copy of the directory that shares its cache.
+    public var maxConcurrentRuns: Int
 
     public init(
         schedule: String? = nil, onAlert: [String] = [], onDataset: [String] = [], datasetPollSeconds: Int = 60,
-        experiment: String? = nil, jobs: Int? = nil
+        experiment: String? = nil, jobs: Int? = nil, maxConcurrentRuns: Int = 1
     ) {
         self.schedule = schedule
         self.onAlert = onAlert
@@ -27,11 +30,12 @@ public struct PipelineSettings: Sendable, Equatable, Codable {
         self.datasetPollSeconds = datasetPollSeconds
         self.experiment = experiment
         self.jobs = jobs
+        self.maxConcurrentRuns = maxConcurrentRuns
     }
 
     enum CodingKeys: String, CodingKey {
         case schedule, onAlert = "on_alert", onDataset = "on_dataset", datasetPollSeconds = "dataset_poll_seconds"
-        case experiment, jobs
+        case experiment, jobs, maxConcurrentRuns = "max_concurrent_runs"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -42,6 +46,7 @@ public struct PipelineSettings: Sendable, Equatable, Codable {
         datasetPollSeconds = try container.decodeIfPresent(Int.self, forKey: .datasetPollSeconds) ?? 60
         experiment = try container.decodeIfPresent(String.self, forKey: .experiment)
         jobs = try container.decodeIfPresent(Int.self, forKey: .jobs)
+        maxConcurrentRuns = try container.decodeIfPresent(Int.self, forKey: .maxConcurrentRuns) ?? 1
     }
 
     /// Refuses settings that cannot work, with the field named.
@@ -51,6 +56,9 @@ public struct PipelineSettings: Sendable, Equatable, Codable {
             throw KeelError.invalidParameter("dataset_poll_seconds must be between 1 and 86400, got \(datasetPollSeconds).")
         }
         if let jobs, jobs < 1 { throw KeelError.invalidParameter("jobs must be at least 1, got \(jobs).") }
+        guard (1...20).contains(maxConcurrentRuns) else {
+            throw KeelError.invalidParameter("max_concurrent_runs must be between 1 and 20, got \(maxConcurrentRuns).")
+        }
         for deployment in onAlert where deployment.isEmpty { throw KeelError.invalidParameter("on_alert has an empty deployment name.") }
         for path in onDataset where path.isEmpty { throw KeelError.invalidParameter("on_dataset has an empty path.") }
     }

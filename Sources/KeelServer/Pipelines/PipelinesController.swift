@@ -119,6 +119,7 @@ enum PipelineJSON {
         var settings: [String: Any] = [
             "on_alert": pipeline.settings.onAlert, "on_dataset": pipeline.settings.onDataset,
             "dataset_poll_seconds": pipeline.settings.datasetPollSeconds,
+            "max_concurrent_runs": pipeline.settings.maxConcurrentRuns,
         ]
         if let schedule = pipeline.settings.schedule { settings["schedule"] = schedule }
         if let experiment = pipeline.settings.experiment { settings["experiment"] = experiment }

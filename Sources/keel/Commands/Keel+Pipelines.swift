@@ -63,9 +63,17 @@ extension Keel.Pipelines {
         @Option(help: "Stages that may run at once within a run. Default: the server's CPU cores.")
         var jobs: Int?
 
+        @Option(help: ArgumentHelp(
+            "Runs that may be active at once; more wait in the queue. Runs beyond the first work in a copy of the directory.",
+            valueName: "n"
+        ))
+        var maxConcurrentRuns = 1
+
         func run() async throws {
             let absolute = URL(fileURLWithPath: directory).standardizedFileURL
-            var settings: [String: Any] = ["on_alert": onAlert, "on_dataset": onDataset, "dataset_poll_seconds": datasetPoll]
+            var settings: [String: Any] = [
+                "on_alert": onAlert, "on_dataset": onDataset, "dataset_poll_seconds": datasetPoll, "max_concurrent_runs": maxConcurrentRuns,
+            ]
             if let schedule { settings["schedule"] = schedule }
             if let experiment { settings["experiment"] = experiment }
             if let jobs { settings["jobs"] = jobs }
