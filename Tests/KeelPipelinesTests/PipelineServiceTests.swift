@@ -133,7 +133,7 @@ struct PipelineServiceTests {
             #expect(byHand.status == .succeeded && byHand.trackingRunID == "pipeline-run")
             #expect(try String(contentsOf: root.appendingPathComponent("output.txt"), encoding: .utf8) == "one")
             let events = try await service.events("copy", id: byHand.id, after: 0, limit: 100).map(\.event)
-            #expect(events.first?.contains("pipeline_started") == true && events.last?.contains("pipeline_finished") == true)
+            #expect(events.first?.contains("pipeline_started") == true && events.last?.contains("pipeline_finished") == true, "\(events)")
 
             // New content in the watched file.
             try Data("two".utf8).write(to: root.appendingPathComponent("input.txt"))

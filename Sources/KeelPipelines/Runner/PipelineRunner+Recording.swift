@@ -11,6 +11,7 @@ extension PipelineRunner {
         ]
         if let key = plan.key { tags["keel.stage.key"] = key }
         if let status { tags["keel.stage.status"] = status.rawValue }
+        if let gitCommit { tags["mlflow.source.git.commit"] = gitCommit }
         return tags
     }
 
@@ -45,7 +46,18 @@ extension PipelineRunner {
         try await services.finishRun(runID, succeeded: succeeded)
     }
 
+    /// What a stage read, by content hash. A register stage's run also lists what every stage
+    /// before it read (as `keel.lock` has it now): that run is the one a registered version links
+    /// to, so the version's lineage reaches the exact data files its model came from.
     private func datasets(_ stage: StageSpec, plan: StagePlan) -> [DatasetRecord] {
-        plan.deps.map { DatasetRecord(path: $0.path, sha256: $0.sha256, size: $0.size, files: $0.files, stage: stage.name) }
+        var records = plan.deps.map { DatasetRecord(path: $0.path, sha256: $0.sha256, size: $0.size, files: $0.files, stage: stage.name) }
+        guard case .register = stage.kind else { return records }
+        var seen = Set(records.map { "\($0.path)\t\($0.sha256)" })
+        for name in workspace.graph.closure(of: stage.name).dropLast() {
+            for dep in lockedStage(name)?.deps ?? [] where seen.insert("\(dep.path)\t\(dep.sha256)").inserted {
+                records.append(DatasetRecord(path: dep.path, sha256: dep.sha256, size: dep.size, files: dep.files, stage: name))
+            }
+        }
+        return records
     }
 }

@@ -180,13 +180,7 @@ extension PipelineRunner {
             if case .gate(let gate) = upstream.kind, let metrics = gate.metrics { return upstream.metrics + [metrics] }
             return upstream.metrics
         }
-        return try await blocking {
-            var metrics: [String: Double] = [:]
-            for file in files {
-                metrics.merge(try MetricsFile.read(workspace.directory.appendingPathComponent(file), name: file)) { _, new in new }
-            }
-            return metrics
-        }
+        return try await readMetrics(files)
     }
 
     private func registerSpecs() -> [RegisterSpec] {
@@ -198,13 +192,18 @@ extension PipelineRunner {
         workspace.spec.stages.first { $0.products.contains { PipelineGraph.overlaps(path, $0) } }?.name
     }
 
-    /// The numbers in a stage's metrics files (later files win on a name both have).
+    /// The numbers in a stage's metrics files.
     func readMetrics(_ stage: StageSpec) async throws -> [String: Double] {
-        let workspace = self.workspace
+        try await readMetrics(stage.metrics)
+    }
+
+    /// The numbers in metrics files of the pipeline (later files win on a name both have).
+    private func readMetrics(_ files: [String]) async throws -> [String: Double] {
+        let directory = workspace.directory
         return try await blocking {
             var metrics: [String: Double] = [:]
-            for file in stage.metrics {
-                metrics.merge(try MetricsFile.read(workspace.directory.appendingPathComponent(file), name: file)) { _, new in new }
+            for file in files {
+                metrics.merge(try MetricsFile.read(directory.appendingPathComponent(file), name: file)) { _, new in new }
             }
             return metrics
         }

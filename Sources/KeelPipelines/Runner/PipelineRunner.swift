@@ -86,6 +86,8 @@ public actor PipelineRunner {
     var lock = PipelineLock()
     var results: [String: StageResult] = [:]
     var pipelineRun: PipelineRunHandle?
+    /// The code commit, for every run's tags (nil outside a git repository).
+    var gitCommit: String?
 
     public init(
         workspace: PipelineWorkspace, options: PipelineRunOptions, services: (any PipelineServices)?,
@@ -104,6 +106,7 @@ public actor PipelineRunner {
         let directoryLock = try WorkspaceLock(workspace)
         defer { directoryLock.release() }
         lock = try workspace.readLock()
+        gitCommit = GitCommit.head(of: workspace.directory)
         let started = ContinuousClock.now
         if let services {
             pipelineRun = try await services.startPipelineRun(pipelineRunStart(selected))
@@ -217,7 +220,7 @@ public actor PipelineRunner {
             params.merge(try workspace.params.values(for: workspace.spec.stage(name)!.params, stage: name)) { first, _ in first }
         }
         var tags = ["keel.pipeline": workspace.name, "keel.pipeline.directory": workspace.directory.path]
-        if let commit = GitCommit.head(of: workspace.directory) { tags["mlflow.source.git.commit"] = commit }
+        if let gitCommit { tags["mlflow.source.git.commit"] = gitCommit }
         tags["mlflow.source.name"] = workspace.directory.appendingPathComponent("keel.yaml").path
         tags["mlflow.source.type"] = "JOB"
         return PipelineRunStart(

@@ -8,7 +8,6 @@ final class PipelineEventLog: Sendable {
     private let runID: Int64
     private let store: PipelineStore
     private let state = NIOLockedValueBox<(pending: [String], next: Int64)>(([], 1))
-    private let writing = NIOLock()
 
     init(runID: Int64, store: PipelineStore) {
         self.runID = runID
@@ -21,7 +20,8 @@ final class PipelineEventLog: Sendable {
         state.withLockedValue { $0.pending.append(text) }
     }
 
-    /// Writes what is pending, in order.
+    /// Writes what is pending, in order (callers do not overlap: the periodic flusher, then one
+    /// last call after it has stopped).
     func flush() async {
         let (batch, first) = state.withLockedValue { state -> ([String], Int64) in
             defer {

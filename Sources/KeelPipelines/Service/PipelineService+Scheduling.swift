@@ -137,7 +137,10 @@ extension PipelineService {
             message = "\(error)"
             if Task.isCancelled { status = .cancelled }
         }
+        // The last batch is written after the flusher's own write has ended, so the run is
+        // marked ended only once all its events are stored.
         flusher.cancel()
+        await flusher.value
         await events.flush()
         if let scratch { try? FileManager.default.removeItem(at: scratch) }
         do {

@@ -96,6 +96,14 @@ def test_first_run_goes_from_raw_csv_to_a_deployment(churn, pipeline_server):
     gate_report = client.download_artifacts(by_stage["gate"].info.run_id, "keel/gate-report.json")
     assert json.load(open(gate_report))["bias"][0]["metric"] == "demographic_parity_difference"
 
+    # The version's lineage reaches the exact data files and the code commit's tag.
+    lineage = requests.get(f"{pipeline_server.url}/api/2.0/keel/lineage/model-versions/churn/1", timeout=10).json()
+    digests = {d["name"]: d["digest"] for d in lineage["datasets"]}
+    assert digests["data/raw.csv"] == sha256(raw)[:32]
+    assert digests["data/train.csv"] == sha256(churn.path("data/train.csv"))[:32]
+    back = requests.get(f"{pipeline_server.url}/api/2.0/keel/lineage/datasets/{sha256(raw)[:32]}", timeout=10).json()
+    assert any(v["name"] == "churn" and v["version"] == "1" for v in back["model_versions"]), back
+
     # The first deployment of a model has nothing to share traffic with: it serves version 1.
     served = deployment(pipeline_server, "churn")
     assert served["primary_version"] == "1"
