@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", exact: "2.5.0"),
     ],
     targets: [
         .target(
@@ -110,6 +111,18 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "KeelGovernance",
+            dependencies: [
+                "KeelCore", "KeelStore",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "KeelClient",
             dependencies: ["KeelPipelines"],
             swiftSettings: strictSettings
@@ -125,6 +138,7 @@ let package = Package(
                 "KeelMonitoring",
                 "KeelPipelines",
                 "KeelClient",
+                "KeelGovernance",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -202,6 +216,11 @@ let package = Package(
                 "KeelPipelines", "KeelCore", "KeelMonitoring", "KeelStore", "KeelTestSupport", .product(name: "SQLKit", package: "sql-kit"),
             ],
             exclude: ["Fixtures"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "KeelGovernanceTests",
+            dependencies: ["KeelGovernance", "KeelCore", "KeelStore", "KeelTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -7,9 +7,34 @@ import FoundationNetworking
 /// and by pipeline runs (which record through the same API, remote or loopback).
 public struct ServerClient: Sendable {
     public let baseURL: URL
+    /// The `Authorization` header every call carries (`Basic …` or `Bearer …`), for servers with `--auth`.
+    public let authorization: String?
 
-    public init(baseURL: URL) {
+    /// A session that never answers authentication challenges itself: credentials travel in the
+    /// `Authorization` header. Foundation on Linux waits forever for credentials on a 401 with
+    /// `WWW-Authenticate` unless the challenge is cancelled, which ends the task as cancelled
+    /// (see ``unauthenticated``); this client never cancels a task for any other reason.
+    /// What a cancelled task means here: the server asked for credentials it did not get.
+    static let unauthenticated = Failure(
+        description: "UNAUTHENTICATED: the server requires credentials, or did not accept the ones given. "
+            + "Set MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD, or MLFLOW_TRACKING_TOKEN (or KEEL_TOKEN).",
+        code: "UNAUTHENTICATED"
+    )
+    static let session = URLSession(configuration: .default, delegate: ChallengeRefusal(), delegateQueue: nil)
+
+    public init(baseURL: URL, authorization: String? = nil) {
         self.baseURL = baseURL
+        self.authorization = authorization
+    }
+
+    /// Credentials as the mlflow client takes them: `KEEL_TOKEN` or `MLFLOW_TRACKING_TOKEN`
+    /// (Bearer), else `MLFLOW_TRACKING_USERNAME` and `MLFLOW_TRACKING_PASSWORD` (Basic).
+    public static func authorization(from environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        if let token = environment["KEEL_TOKEN"] ?? environment["MLFLOW_TRACKING_TOKEN"], !token.isEmpty { return "Bearer \(token)" }
+        if let user = environment["MLFLOW_TRACKING_USERNAME"], let password = environment["MLFLOW_TRACKING_PASSWORD"], !user.isEmpty {
+            return "Basic " + Data("\(user):\(password)".utf8).base64EncodedString()
+        }
+        return nil
     }
 
     /// An error the server answered in MLflow's format, or a transport failure.
@@ -50,10 +75,12 @@ public struct ServerClient: Sendable {
         }
         var request = URLRequest(url: url)
         request.httpMethod = "PUT"
+        if let authorization { request.setValue(authorization, forHTTPHeaderField: "Authorization") }
         request.setValue("application/octet-stream", forHTTPHeaderField: "Content-Type")
         let (data, status): (Data, Int) = try await withCheckedThrowingContinuation { continuation in
-            URLSession.shared.uploadTask(with: request, fromFile: file) { data, response, error in
+            Self.session.uploadTask(with: request, fromFile: file) { data, response, error in
                 if let error {
+                    if (error as NSError).code == NSURLErrorCancelled { return continuation.resume(throwing: Self.unauthenticated) }
                     continuation.resume(throwing: Failure(description: "Cannot upload \(file.lastPathComponent) to \(baseURL): \(error.localizedDescription)"))
                     return
                 }
@@ -79,6 +106,7 @@ public struct ServerClient: Sendable {
         guard let url = components.url else { throw Failure(description: "Invalid request URL for '\(path)'.") }
         var request = URLRequest(url: url)
         request.httpMethod = method
+        if let authorization { request.setValue(authorization, forHTTPHeaderField: "Authorization") }
         if let body {
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
             request.httpBody = try JSONSerialization.data(withJSONObject: body)
@@ -99,13 +127,24 @@ public struct ServerClient: Sendable {
 
     private func send(_ request: URLRequest) async throws -> (Data, Int) {
         try await withCheckedThrowingContinuation { continuation in
-            URLSession.shared.dataTask(with: request) { data, response, error in
+            Self.session.dataTask(with: request) { data, response, error in
                 if let error {
+                    if (error as NSError).code == NSURLErrorCancelled { return continuation.resume(throwing: Self.unauthenticated) }
                     continuation.resume(throwing: Failure(description: "Cannot reach the Keel server at \(baseURL): \(error.localizedDescription). Is `keel server` running? Set --server or KEEL_SERVER."))
                     return
                 }
                 continuation.resume(returning: (data ?? Data(), (response as? HTTPURLResponse)?.statusCode ?? 0))
             }.resume()
         }
+    }
+}
+
+/// Turns down every authentication challenge, so the 401 itself reaches the caller.
+final class ChallengeRefusal: NSObject, URLSessionTaskDelegate, Sendable {
+    func urlSession(
+        _ session: URLSession, task: URLSessionTask, didReceive challenge: URLAuthenticationChallenge,
+        completionHandler: @escaping @Sendable (URLSession.AuthChallengeDisposition, URLCredential?) -> Void
+    ) {
+        completionHandler(.cancelAuthenticationChallenge, nil)
     }
 }

@@ -4,6 +4,7 @@ import KeelCore
 import KeelStore
 import KeelMonitoring
 import KeelPipelines
+import KeelGovernance
 import KeelRegistry
 import KeelServing
 import KeelTracking
@@ -35,9 +36,23 @@ public func buildApplication(_ configuration: KeelServerConfiguration) async thr
     )
     let alerts = AlertService(monitoring: monitoring, metrics: AlertMetrics(registry: metrics.registry), logger: logger)
     let pipelines = PipelineService(store: metadata, logger: logger)
+    let identities = IdentityService(store: metadata, bcryptCost: configuration.auth?.bcryptCost ?? 12)
+    // The server's own loopback calls (pipeline runs, model workers loading models) carry this.
+    let internalToken = configuration.auth == nil ? nil : "keel-internal-" + Identifiers.newHexID() + Identifiers.newHexID()
+    if let auth = configuration.auth, let generated = try await identities.bootstrapAdmin(username: auth.adminUser, password: auth.adminPassword) {
+        // Printed once, to the terminal, not to the log: it is never shown again.
+        FileHandle.standardError.write(Data("""
+
+            Keel created the admin user '\(auth.adminUser)' with this generated password (shown only now):
+                \(generated)
+            Sign in with it, or set KEEL_ADMIN_PASSWORD before the first start to choose one.
+
+
+            """.utf8))
+    }
     let router = buildRouter(
         metadata: metadata, artifacts: artifacts, deployments: deployments, metrics: metrics, monitoring: monitoring, alerts: alerts,
-        pipelines: pipelines
+        pipelines: pipelines, identities: identities, internalToken: internalToken
     )
     let serverAddress = ServerAddressBox()
     var app = Application(
@@ -53,11 +68,14 @@ public func buildApplication(_ configuration: KeelServerConfiguration) async thr
         StoreService(store: metadata),
         DeploymentLifecycleService(
             deployments: deployments, python: configuration.python, runsModels: configuration.runsBackgroundWork,
-            serverAddress: serverAddress, logger: logger
+            serverAddress: serverAddress, internalToken: internalToken, logger: logger
         )
     )
     if configuration.runsBackgroundWork {
-        app.addServices(AlertEvaluationService(alerts: alerts), PipelineSchedulerService(pipelines: pipelines, serverAddress: serverAddress))
+        app.addServices(
+            AlertEvaluationService(alerts: alerts),
+            PipelineSchedulerService(pipelines: pipelines, serverAddress: serverAddress, internalToken: internalToken)
+        )
     }
     return app
 }
@@ -70,11 +88,14 @@ func buildRouter(
     metrics: ServingMetrics,
     monitoring: MonitoringService,
     alerts: AlertService,
-    pipelines: PipelineService
+    pipelines: PipelineService,
+    identities: IdentityService,
+    internalToken: String?
 ) -> Router<KeelRequestContext> {
     let router = Router(context: KeelRequestContext.self)
     // First, so it also shapes the answers for unknown routes.
     router.add(middleware: MLflowErrorMiddleware())
+    if let internalToken { router.add(middleware: AuthMiddleware(identities: identities, internalToken: internalToken)) }
     let tracking = TrackingService(store: metadata)
     let registry = RegistryService(store: metadata, tracking: tracking)
 
@@ -96,6 +117,7 @@ func buildRouter(
     FeedbackController(service: monitoring).addRoutes(to: router.group("api/2.0/keel/feedback"))
     AlertsController(service: alerts).addRoutes(to: router.group("api/2.0/keel/alerts"))
     PipelinesController(service: pipelines).addRoutes(to: router.group("api/2.0/keel/pipelines"))
+    IdentityController(identities: identities).addRoutes(to: router.group("api/2.0/keel"))
     InferenceLogController(reader: InferenceLogReader(store: metadata)).addRoutes(to: router.group("api/2.0/keel/inference-log"))
     ScoringController(gateway: deployments.gateway).addRoutes(to: router.group("deployments"))
     OpenInferenceController(gateway: deployments.gateway, serverVersion: KeelBuild.version).addRoutes(to: router)

@@ -1,3 +1,4 @@
+public import Foundation
 public import KeelStore
 public import Logging
 
@@ -22,6 +23,8 @@ public struct KeelServerConfiguration: Sendable {
     public var runsBackgroundWork = true
     /// Called once the server listens, with its URL (`http://127.0.0.1:PORT`).
     public var onListening: (@Sendable (String) -> Void)?
+    /// Access control (`--auth`); nil leaves the server open, for one person on one machine.
+    public var auth: AuthConfiguration?
 
     /// A configuration on embedded defaults under `dataDirectory`, overridable per store.
     public init(
@@ -39,5 +42,30 @@ public struct KeelServerConfiguration: Sendable {
         self.artifactRoot = artifactRoot ?? dataDirectory + "/artifacts"
         self.logLevel = logLevel
         self.python = python
+    }
+}
+
+/// `keel server --auth`: who the first admin is.
+public struct AuthConfiguration: Sendable {
+    /// The admin's name (`KEEL_ADMIN_USER`, else `admin`).
+    public var adminUser: String
+    /// The admin's password (`KEEL_ADMIN_PASSWORD`); when nil and the admin does not exist yet,
+    /// one is generated and printed once. Never a default password.
+    public var adminPassword: String?
+    /// bcrypt's cost for new passwords.
+    public var bcryptCost: UInt8
+
+    public init(adminUser: String = "admin", adminPassword: String? = nil, bcryptCost: UInt8 = 12) {
+        self.adminUser = adminUser
+        self.adminPassword = adminPassword
+        self.bcryptCost = bcryptCost
+    }
+
+    /// From `KEEL_ADMIN_USER` and `KEEL_ADMIN_PASSWORD`.
+    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> AuthConfiguration {
+        AuthConfiguration(
+            adminUser: environment["KEEL_ADMIN_USER"].flatMap { $0.isEmpty ? nil : $0 } ?? "admin",
+            adminPassword: environment["KEEL_ADMIN_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
+        )
     }
 }

@@ -1,11 +1,14 @@
 public import Foundation
 public import Hummingbird
+public import KeelGovernance
 
 /// The per-request context of Keel's HTTP server.
 ///
 /// MLflow's JSON conventions (NaN as strings) are set once here, so handlers just return DTOs.
 public struct KeelRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
+    /// Who is calling, once `--auth` has checked it (nil with auth off: everyone may do everything).
+    public var identity: Identity?
 
     public init(source: Source) {
         coreContext = .init(source: source)

@@ -55,11 +55,10 @@ struct MLflowErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         case .openInference: ["error": error.message]
         }
         let data = (try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
-        return Response(
-            status: status(for: error.code),
-            headers: [.contentType: "application/json"],
-            body: .init(byteBuffer: .init(data: data))
-        )
+        var headers: HTTPFields = [.contentType: "application/json"]
+        // RFC 9110: a 401 names the schemes that would be accepted.
+        if error.code == .unauthenticated { headers[.wwwAuthenticate] = "Basic realm=\"keel\", Bearer realm=\"keel\"" }
+        return Response(status: status(for: error.code), headers: headers, body: .init(byteBuffer: .init(data: data)))
     }
 
     /// MLflow's `ERROR_CODE_TO_HTTP_STATUS`.

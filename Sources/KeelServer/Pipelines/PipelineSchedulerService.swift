@@ -9,11 +9,13 @@ import ServiceLifecycle
 struct PipelineSchedulerService: Service {
     let pipelines: PipelineService
     let serverAddress: ServerAddressBox
+    /// With `--auth`, what the runs' loopback calls authenticate with.
+    let internalToken: String?
 
     func run() async throws {
         await cancelWhenGracefulShutdown {
             guard let address = await serverAddress.url(), let url = URL(string: address) else { return }
-            let client = ServerClient(baseURL: url)
+            let client = ServerClient(baseURL: url, authorization: internalToken.map { "Bearer \($0)" })
             await pipelines.run { directory in ServerPipelineServices(client: client, directory: directory) }
         }
     }

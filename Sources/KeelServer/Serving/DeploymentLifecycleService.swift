@@ -61,6 +61,8 @@ struct DeploymentLifecycleService: Service {
     /// False when the server only records (deployments change in the store, no workers start).
     let runsModels: Bool
     let serverAddress: ServerAddressBox
+    /// With `--auth`, the workers load models from the server with this token.
+    let internalToken: String?
     let logger: Logger
 
     func run() async throws {
@@ -70,7 +72,11 @@ struct DeploymentLifecycleService: Service {
                 group.addTask {
                     await cancelWhenGracefulShutdown {
                         guard let url = await serverAddress.url() else { return }
-                        let launch = Result { try WorkerLaunchConfiguration.discover(python: python, trackingURI: url) }
+                        let launch = Result {
+                            var launch = try WorkerLaunchConfiguration.discover(python: python, trackingURI: url)
+                            if let internalToken { launch.environment["MLFLOW_TRACKING_TOKEN"] = internalToken }
+                            return launch
+                        }
                         await deployments.start(launch: launch)
                         await deployments.watch()
                     }

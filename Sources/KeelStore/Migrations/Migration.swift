@@ -28,5 +28,6 @@ extension Migration {
         .serving,
         .monitoring,
         .pipelines,
+        .identities,
     ]
 }

@@ -18,7 +18,7 @@ struct ClientOptions: ParsableArguments {
         guard let url = URL(string: address), url.scheme == "http" || url.scheme == "https" else {
             throw ValidationError("--server must be an http(s) URL, got '\(address)'.")
         }
-        return ServerClient(baseURL: url)
+        return ServerClient(baseURL: url, authorization: ServerClient.authorization())
     }
 
     /// Prints a JSON value as indented text.

@@ -116,7 +116,7 @@ struct Recording {
             guard let url = URL(string: address), url.scheme == "http" || url.scheme == "https" else {
                 throw ValidationError("--server must be an http(s) URL, got '\(address)'.")
             }
-            return Recording(client: ServerClient(baseURL: url), embedded: nil, description: "to \(address)")
+            return Recording(client: ServerClient(baseURL: url, authorization: ServerClient.authorization()), embedded: nil, description: "to \(address)")
         }
         var configuration = KeelServerConfiguration(host: "127.0.0.1", port: 0, dataDirectory: dataDirectory, logLevel: .warning)
         configuration.runsBackgroundWork = false

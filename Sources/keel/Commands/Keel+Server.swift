@@ -18,6 +18,9 @@ extension Keel {
                   MLFLOW_TRACKING_URI=http://127.0.0.1:5000 python train.py
                 Deploy a registered model on the same port (see `keel deploy --help`):
                   keel deploy create churn --model churn@champion
+                With --auth, every route but /health needs credentials (see `keel users --help`):
+                  KEEL_ADMIN_PASSWORD=... keel server --auth
+                  MLFLOW_TRACKING_USERNAME=admin MLFLOW_TRACKING_PASSWORD=... python train.py
                 Stop with Ctrl-C: in-flight requests finish, then the database closes.
                 """
         )
@@ -49,6 +52,12 @@ extension Keel {
         ))
         var python: String?
 
+        @Flag(help: ArgumentHelp(
+            "Require credentials on every route but /health: users with passwords (Basic) or API tokens (Bearer).",
+            discussion: "The first start creates the admin user $KEEL_ADMIN_USER (default admin) with password $KEEL_ADMIN_PASSWORD, or with a generated password printed once."
+        ))
+        var auth = false
+
         func validate() throws {
             guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
             guard Logger.Level(rawValue: logLevel) != nil else {
@@ -57,7 +66,7 @@ extension Keel {
         }
 
         func run() async throws {
-            let configuration = KeelServerConfiguration(
+            var configuration = KeelServerConfiguration(
                 host: host,
                 port: port,
                 dataDirectory: dataDir,
@@ -66,6 +75,7 @@ extension Keel {
                 logLevel: Logger.Level(rawValue: logLevel) ?? .info,
                 python: python
             )
+            if auth { configuration.auth = AuthConfiguration.fromEnvironment() }
             let app = try await buildApplication(configuration)
             try await app.runService()
         }

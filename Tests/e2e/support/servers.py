@@ -51,6 +51,7 @@ class ServerSpec:
     data_dir: Path
     postgres_url: str | None = None  # postgres://user:pass@host:port/db
     env: dict[str, str] = field(default_factory=dict)  # added to the server's environment
+    args: list[str] = field(default_factory=list)  # added to `keel server`'s arguments (e.g. --auth)
 
     @property
     def artifact_root(self) -> Path:
@@ -132,7 +133,7 @@ def _command(spec: ServerSpec, port: int) -> list[str]:
     ]
     if spec.postgres_url:
         command += ["--db", spec.postgres_url]
-    return command
+    return command + spec.args
 
 
 def start_server(spec: ServerSpec, port: int | None = None) -> ServerProcess:
