@@ -150,3 +150,49 @@ def test_the_cli_authenticates_like_the_mlflow_client(secured):
         anonymous.pop(key, None)
     refused = subprocess.run([str(keel_binary()), "experiments", "list"], capture_output=True, text=True, env=anonymous, timeout=60)
     assert refused.returncode != 0 and "UNAUTHENTICATED" in refused.stderr
+
+
+def test_the_servers_own_work_runs_under_auth(server_factory, backend, tmp_path):
+    """A pipeline the server runs records through the API, and its deployment's model workers
+    load the model from it: both with the server's own credentials, nothing configured.
+    It trains a model, so it runs in the SQLite pass only."""
+    if backend != "sqlite":
+        pytest.skip("trains and serves a model: once, in the sqlite pass")
+    import shutil
+    import sys
+    from pathlib import Path
+
+    from support.serving import poll
+
+    spec = server_factory.spec(backend)
+    spec.env["KEEL_ADMIN_PASSWORD"] = ADMIN_PASSWORD
+    spec.env["KEEL_PYTHON"] = sys.executable
+    spec.env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
+    spec.args.append("--auth")
+    secured = server_factory.start(spec)
+    admin = ("admin", ADMIN_PASSWORD)
+
+    example = Path(__file__).resolve().parents[3] / "examples" / "churn"
+    pipeline = tmp_path / "churn"
+    shutil.copytree(example, pipeline, ignore=shutil.ignore_patterns(".keel", "keel.lock", "data", "model", "metrics", "eval", "keel-data"))
+    assert call(secured, "POST", "/api/2.0/keel/pipelines", auth=admin, json={"name": "churn", "directory": str(pipeline)}).status_code == 200
+    run = call(secured, "POST", "/api/2.0/keel/pipelines/churn/runs", auth=admin, json={}).json()["run"]
+
+    def status():
+        return call(secured, "GET", f"/api/2.0/keel/pipelines/churn/runs/{run['run_id']}", auth=admin).json()["run"]
+
+    ended = poll(status, lambda r: r["status"] in ("succeeded", "failed", "cancelled"), 300, "the pipeline run", interval=1)
+    assert ended["status"] == "succeeded", ended
+
+    # The deployment's workers loaded version 1 through the secured API.
+    def deployment():
+        return call(secured, "GET", "/api/2.0/keel/deployments/churn", auth=admin).json()["deployment"]
+
+    ready = poll(deployment, lambda d: d.get("state") in ("ready", "failed"), 180, "the deployment", interval=1)
+    assert ready["state"] == "ready", ready
+    rows = {"columns": ["age", "tenure_months", "monthly_charges", "plan", "country", "gender", "support_calls"],
+            "data": [[40, 12, 70.5, "basic", "DE", "female", 3]]}
+    refused = call(secured, "POST", "/deployments/churn/invocations", json={"dataframe_split": rows})
+    assert refused.status_code == 401
+    answer = call(secured, "POST", "/deployments/churn/invocations", auth=admin, json={"dataframe_split": rows})
+    assert answer.status_code == 200, answer.text
