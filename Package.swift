@@ -155,6 +155,8 @@ let package = Package(
                 "KeelMonitoring",
                 "KeelPipelines",
                 "KeelClient",
+                "KeelGovernance",
+                "KeelStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

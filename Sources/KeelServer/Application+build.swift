@@ -95,7 +95,11 @@ func buildRouter(
     let router = Router(context: KeelRequestContext.self)
     // First, so it also shapes the answers for unknown routes.
     router.add(middleware: MLflowErrorMiddleware())
-    if let internalToken { router.add(middleware: AuthMiddleware(identities: identities, internalToken: internalToken)) }
+    let audit = AuditLog(store: metadata)
+    if let internalToken {
+        router.add(middleware: AuthMiddleware(identities: identities, internalToken: internalToken))
+        router.add(middleware: AuditMiddleware(log: audit))
+    }
     let tracking = TrackingService(store: metadata)
     let registry = RegistryService(store: metadata, tracking: tracking)
 
@@ -118,6 +122,7 @@ func buildRouter(
     AlertsController(service: alerts).addRoutes(to: router.group("api/2.0/keel/alerts"))
     PipelinesController(service: pipelines).addRoutes(to: router.group("api/2.0/keel/pipelines"))
     IdentityController(identities: identities).addRoutes(to: router.group("api/2.0/keel"))
+    AuditController(log: audit).addRoutes(to: router.group("api/2.0/keel/audit"))
     InferenceLogController(reader: InferenceLogReader(store: metadata)).addRoutes(to: router.group("api/2.0/keel/inference-log"))
     ScoringController(gateway: deployments.gateway).addRoutes(to: router.group("deployments"))
     OpenInferenceController(gateway: deployments.gateway, serverVersion: KeelBuild.version).addRoutes(to: router)

@@ -17,6 +17,6 @@ struct Keel: AsyncParsableCommand {
               keel runs list --experiment my-experiment --filter "metrics.accuracy > 0.9"
             """,
         version: KeelBuild.version,
-        subcommands: [Server.self, Serve.self, Deploy.self, Monitor.self, Drift.self, Run.self, Status.self, Dag.self, Pipelines.self, Users.self, Tokens.self, Experiments.self, Runs.self, Models.self]
+        subcommands: [Server.self, Serve.self, Deploy.self, Monitor.self, Drift.self, Run.self, Status.self, Dag.self, Pipelines.self, Users.self, Tokens.self, Audit.self, Experiments.self, Runs.self, Models.self]
     )
 }

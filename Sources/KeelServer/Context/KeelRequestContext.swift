@@ -10,8 +10,12 @@ public struct KeelRequestContext: RequestContext {
     /// Who is calling, once `--auth` has checked it (nil with auth off: everyone may do everything).
     public var identity: Identity?
 
+    /// The client's address, for the audit log.
+    public var remoteAddress: String?
+
     public init(source: Source) {
         coreContext = .init(source: source)
+        remoteAddress = source.channel.remoteAddress?.ipAddress
     }
 
     /// Dataset profiles may be up to 16 MiB by MLflow's limits; anything bigger is refused.

@@ -29,5 +29,6 @@ extension Migration {
         .monitoring,
         .pipelines,
         .identities,
+        .audit,
     ]
 }
