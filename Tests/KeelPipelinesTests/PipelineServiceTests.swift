@@ -14,7 +14,7 @@ import Testing
 struct PipelineServiceTests {
     static let logger: Logger = {
         var logger = Logger(label: "keel-test")
-        logger.logLevel = .warning
+        logger.logLevel = .error
         return logger
     }()
 
@@ -204,7 +204,7 @@ struct PipelineServiceTests {
         }
     }
 
-    @Test("cancelling a running run stops its command", arguments: [TestBackend.sqlite])
+    @Test("cancelling a running run stops its command", arguments: TestBackend.enabled)
     func cancelRunning(backend: TestBackend) async throws {
         let root = try Self.scratch("stages:\n  slow: {cmd: 'sleep 30'}\n")
         defer { try? FileManager.default.removeItem(at: root) }

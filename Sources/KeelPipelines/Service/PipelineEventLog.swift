@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import NIOConcurrencyHelpers
 
 /// A server-side run's events, kept in memory as they come and written to the store in
@@ -7,11 +8,13 @@ import NIOConcurrencyHelpers
 final class PipelineEventLog: Sendable {
     private let runID: Int64
     private let store: PipelineStore
+    private let logger: Logger
     private let state = NIOLockedValueBox<(pending: [String], next: Int64)>(([], 1))
 
-    init(runID: Int64, store: PipelineStore) {
+    init(runID: Int64, store: PipelineStore, logger: Logger) {
         self.runID = runID
         self.store = store
+        self.logger = logger
     }
 
     /// Keeps one event (called from the runner, on any thread).
@@ -31,6 +34,15 @@ final class PipelineEventLog: Sendable {
             return (state.pending, state.next)
         }
         guard !batch.isEmpty else { return }
-        try? await store.appendEvents(runID, firstSequence: first, batch)
+        do {
+            try await store.appendEvents(runID, firstSequence: first, batch)
+        } catch {
+            // Put them back, numbers and all, for the next flush to try again.
+            state.withLockedValue { state in
+                state.pending = batch + state.pending
+                state.next -= Int64(batch.count)
+            }
+            logger.warning("pipeline run \(runID): could not store \(batch.count) event(s) yet: \(String(reflecting: error))")
+        }
     }
 }

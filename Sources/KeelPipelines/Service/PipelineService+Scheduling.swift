@@ -95,10 +95,9 @@ extension PipelineService {
     /// Executes one claimed run to its end and records how it ended.
     /// `isolated`: another run of the pipeline is going on, so this one works in a copy.
     private func execute(_ run: PipelineRunRecord, isolated: Bool, services: @escaping @Sendable (URL) -> any PipelineServices) async {
-        let events = PipelineEventLog(runID: run.id, store: store)
+        let events = PipelineEventLog(runID: run.id, store: store, logger: logger)
         let flusher = Task {
-            while !Task.isCancelled {
-                try? await Task.sleep(for: .milliseconds(250))
+            while (try? await Task.sleep(for: .milliseconds(250))) != nil {
                 await events.flush()
             }
         }
@@ -141,13 +140,19 @@ extension PipelineService {
         // marked ended only once all its events are stored.
         flusher.cancel()
         await flusher.value
-        await events.flush()
         if let scratch { try? FileManager.default.removeItem(at: scratch) }
-        do {
-            try await store.finish(run.id, status: status, result: result, message: message)
-        } catch {
-            logger.error("pipeline run \(run.id): cannot record its end: \(error)")
-        }
+        // A cancelled run's task is cancelled too, and PostgreSQL's driver refuses to work for a
+        // cancelled task: the last events and the run's end are written from a task of their own.
+        let (store, logger, id) = (self.store, self.logger, run.id)
+        let (finalStatus, finalResult, finalMessage) = (status, result, message)
+        await Task.detached {
+            await events.flush()
+            do {
+                try await store.finish(id, status: finalStatus, result: finalResult, message: finalMessage)
+            } catch {
+                logger.error("pipeline run \(id): cannot record its end: \(error)")
+            }
+        }.value
         logger.info("pipeline \(run.pipeline): run \(run.id) \(status.rawValue)\(message.map { ": \($0)" } ?? "")")
         active[run.id] = nil
     }
