@@ -111,6 +111,7 @@ func buildRouter(
         MetricsController(tracking: tracking).addRoutes(to: mlflow.group("metrics"))
         LoggedModelsController(tracking: tracking).addRoutes(to: mlflow.group("logged-models"))
         RegisteredModelsController(registry: registry).addRoutes(to: mlflow.group("registered-models"))
+        MLflowUsersController(identities: identities).addRoutes(to: mlflow.group("users"))
         ModelVersionsController(registry: registry).addRoutes(to: mlflow.group("model-versions"))
     }
     ArtifactsController(store: artifacts).addRoutes(to: router)

@@ -28,6 +28,19 @@ public struct User: Sendable, Equatable {
     /// Until when logins are refused after too many failures (epoch ms), if locked.
     public var lockedUntil: Int64?
     public var createdAt: Int64
+
+    public init(username: String, isAdmin: Bool, lockedUntil: Int64?, createdAt: Int64) {
+        self.username = username
+        self.isAdmin = isAdmin
+        self.lockedUntil = lockedUntil
+        self.createdAt = createdAt
+    }
+
+    /// The number MLflow's user entity wants as `id`. Keel keys users by name, so it is derived
+    /// from the name (48 bits of its SHA-256): the same on every call and every replica.
+    public var numericID: Int64 {
+        Secrets.sha256(username).prefix(12).reduce(Int64(0)) { $0 << 4 | Int64($1.hexDigitValue ?? 0) }
+    }
 }
 
 /// An API token as the API shows it: the secret itself is shown once, at creation.

@@ -196,3 +196,22 @@ def test_the_servers_own_work_runs_under_auth(server_factory, backend, tmp_path)
     assert refused.status_code == 401
     answer = call(secured, "POST", "/deployments/churn/invocations", auth=admin, json={"dataframe_split": rows})
     assert answer.status_code == 200, answer.text
+
+
+def test_mlflows_auth_client_manages_users(secured, monkeypatch):
+    from mlflow.server import get_app_client
+
+    client_env(monkeypatch, MLFLOW_TRACKING_USERNAME="admin", MLFLOW_TRACKING_PASSWORD=ADMIN_PASSWORD)
+    auth = get_app_client("basic-auth", tracking_uri=secured.url)
+    user = auth.create_user("carol", "carol's long password")
+    assert user.username == "carol" and user.is_admin is False and isinstance(user.id, int)
+    assert auth.get_user("carol").id == user.id
+    auth.update_user_admin("carol", True)
+    assert auth.get_user("carol").is_admin is True
+    auth.update_user_password("carol", "carol's newer password")
+    assert call(secured, "GET", "/api/2.0/keel/whoami", auth=("carol", "carol's newer password")).json()["is_admin"] is True
+    auth.delete_user("carol")
+    with pytest.raises(mlflow.exceptions.RestException):
+        auth.get_user("carol")
+    with pytest.raises(mlflow.exceptions.RestException):
+        auth.create_user("dave", "short")
