@@ -15,6 +15,10 @@ struct Keel: AsyncParsableCommand {
             and look at what was logged:
               keel experiments list
               keel runs list --experiment my-experiment --filter "metrics.accuracy > 0.9"
+            Run a pipeline (keel.yaml) where it is, cached and recorded:
+              keel run            # see `keel run --help`, `keel pipelines --help`
+            Require sign-in on a shared server:
+              KEEL_ADMIN_PASSWORD=... keel server --auth   # see `keel users --help`
             """,
         version: KeelBuild.version,
         subcommands: [Server.self, Serve.self, Deploy.self, Monitor.self, Drift.self, Run.self, Status.self, Dag.self, Pipelines.self, Users.self, Tokens.self, Audit.self, Experiments.self, Runs.self, Models.self]
