@@ -61,12 +61,6 @@ struct IdentityStore: Sendable {
         }.map(\.user)
     }
 
-    func countUsers() async throws -> Int {
-        try await store.read { database in
-            try await database.select().column("username").from("users").all().count
-        }
-    }
-
     func updateUser(_ username: String, passwordHash: String?, isAdmin: Bool?) async throws {
         try await store.write { database in
             let update = database.update("users").set("updated_at", to: Timestamp.nowMillis())
