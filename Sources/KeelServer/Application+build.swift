@@ -15,6 +15,32 @@ import ServiceLifecycle
 ///
 /// Shared by `keel server` and the tests, so both run exactly the same server.
 public func buildApplication(_ configuration: KeelServerConfiguration) async throws -> some ApplicationProtocol {
+    let parts = try await buildServerParts(configuration)
+    let serverAddress = parts.serverAddress
+    var app = Application(
+        router: parts.router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "keel"),
+        onServerRunning: { channel in
+            let url = serverAddress.resolve(channel.localAddress?.port, host: configuration.host)
+            configuration.onListening?(url)
+        },
+        logger: parts.logger
+    )
+    app.addServices(parts.services)
+    return app
+}
+
+/// A Keel server before it listens: every route, and the work that runs beside them.
+struct KeelServerParts {
+    let router: Router<KeelRequestContext>
+    let services: [any Service]
+    /// Filled in once the server listens (its own loopback calls need the port).
+    let serverAddress: ServerAddressBox
+    let logger: Logger
+}
+
+/// Opens and migrates the stores and wires every part; the tests read the router's routes.
+func buildServerParts(_ configuration: KeelServerConfiguration) async throws -> KeelServerParts {
     var logger = Logger(label: "keel")
     logger.logLevel = configuration.logLevel
 
@@ -37,6 +63,7 @@ public func buildApplication(_ configuration: KeelServerConfiguration) async thr
     let alerts = AlertService(monitoring: monitoring, metrics: AlertMetrics(registry: metrics.registry), logger: logger)
     let pipelines = PipelineService(store: metadata, logger: logger)
     let identities = IdentityService(store: metadata, bcryptCost: configuration.auth?.bcryptCost ?? 12)
+    let permissions = PermissionService(store: metadata, defaultPermission: configuration.auth?.defaultPermission ?? .read)
     // The server's own loopback calls (pipeline runs, model workers loading models) carry this.
     let internalToken = configuration.auth == nil ? nil : "keel-internal-" + Identifiers.newHexID() + Identifiers.newHexID()
     if let auth = configuration.auth, let generated = try await identities.bootstrapAdmin(username: auth.adminUser, password: auth.adminPassword) {
@@ -52,32 +79,21 @@ public func buildApplication(_ configuration: KeelServerConfiguration) async thr
     }
     let router = buildRouter(
         metadata: metadata, artifacts: artifacts, deployments: deployments, metrics: metrics, monitoring: monitoring, alerts: alerts,
-        pipelines: pipelines, identities: identities, internalToken: internalToken
+        pipelines: pipelines, identities: identities, permissions: permissions, internalToken: internalToken
     )
     let serverAddress = ServerAddressBox()
-    var app = Application(
-        router: router,
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "keel"),
-        onServerRunning: { channel in
-            let url = serverAddress.resolve(channel.localAddress?.port, host: configuration.host)
-            configuration.onListening?(url)
-        },
-        logger: logger
-    )
-    app.addServices(
+    var services: [any Service] = [
         StoreService(store: metadata),
         DeploymentLifecycleService(
             deployments: deployments, python: configuration.python, runsModels: configuration.runsBackgroundWork,
             serverAddress: serverAddress, internalToken: internalToken, logger: logger
-        )
-    )
+        ),
+    ]
     if configuration.runsBackgroundWork {
-        app.addServices(
-            AlertEvaluationService(alerts: alerts),
-            PipelineSchedulerService(pipelines: pipelines, serverAddress: serverAddress, internalToken: internalToken)
-        )
+        services.append(AlertEvaluationService(alerts: alerts))
+        services.append(PipelineSchedulerService(pipelines: pipelines, serverAddress: serverAddress, internalToken: internalToken))
     }
-    return app
+    return KeelServerParts(router: router, services: services, serverAddress: serverAddress, logger: logger)
 }
 
 /// The router with every route Keel serves.
@@ -90,18 +106,23 @@ func buildRouter(
     alerts: AlertService,
     pipelines: PipelineService,
     identities: IdentityService,
+    permissions: PermissionService,
     internalToken: String?
 ) -> Router<KeelRequestContext> {
     let router = Router(context: KeelRequestContext.self)
     // First, so it also shapes the answers for unknown routes.
     router.add(middleware: MLflowErrorMiddleware())
     let audit = AuditLog(store: metadata)
-    if let internalToken {
-        router.add(middleware: AuthMiddleware(identities: identities, internalToken: internalToken))
-        router.add(middleware: AuditMiddleware(log: audit))
-    }
     let tracking = TrackingService(store: metadata)
     let registry = RegistryService(store: metadata, tracking: tracking)
+    if let internalToken {
+        router.add(middleware: AuthMiddleware(identities: identities, internalToken: internalToken))
+        // Outside the permission check, so refused attempts are in the audit log too.
+        router.add(middleware: AuditMiddleware(log: audit))
+        router.add(middleware: AuthorizationMiddleware(
+            permissions: permissions, resolver: ResourceResolver(tracking: tracking, alerts: alerts)
+        ))
+    }
 
     HealthController().addRoutes(to: router)
     for prefix in ["api/2.0/mlflow", "ajax-api/2.0/mlflow"] {
@@ -114,6 +135,9 @@ func buildRouter(
         MLflowUsersController(identities: identities).addRoutes(to: mlflow.group("users"))
         ModelVersionsController(registry: registry).addRoutes(to: mlflow.group("model-versions"))
     }
+    for prefix in ["api/3.0/mlflow", "ajax-api/3.0/mlflow"] {
+        PermissionsController(permissions: permissions, identities: identities).addRoutes(v3: router.group(RouterPath(prefix)))
+    }
     ArtifactsController(store: artifacts).addRoutes(to: router)
     LineageController(lineage: LineageService(registry: registry, deployments: [deployments]))
         .addRoutes(to: router.group("api/2.0/keel/lineage"))
@@ -123,6 +147,7 @@ func buildRouter(
     AlertsController(service: alerts).addRoutes(to: router.group("api/2.0/keel/alerts"))
     PipelinesController(service: pipelines).addRoutes(to: router.group("api/2.0/keel/pipelines"))
     IdentityController(identities: identities).addRoutes(to: router.group("api/2.0/keel"))
+    PermissionsController(permissions: permissions, identities: identities).addRoutes(keel: router.group("api/2.0/keel"))
     AuditController(log: audit).addRoutes(to: router.group("api/2.0/keel/audit"))
     InferenceLogController(reader: InferenceLogReader(store: metadata)).addRoutes(to: router.group("api/2.0/keel/inference-log"))
     ScoringController(gateway: deployments.gateway).addRoutes(to: router.group("deployments"))

@@ -71,12 +71,14 @@ struct IdentityStore: Sendable {
         }
     }
 
-    /// Deletes a user and their tokens.
+    /// Deletes a user, their tokens and their permissions (a user created later under the same
+    /// name starts with none of them).
     func deleteUser(_ username: String) async throws {
         try await store.write { database in
             let deleted = try await database.delete(from: "users").where("username", .equal, username).returning("username").all()
             guard !deleted.isEmpty else { throw KeelError.notFound("User '\(username)' not found.") }
             try await database.delete(from: "api_tokens").where("username", .equal, username).run()
+            try await database.delete(from: "permissions").where("username", .equal, username).run()
         }
     }
 

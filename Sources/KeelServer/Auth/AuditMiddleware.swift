@@ -30,7 +30,7 @@ struct AuditMiddleware: RouterMiddleware {
             request.body = .init(buffer: buffer)
             body = (try? JSONSerialization.jsonObject(with: Data(buffer: buffer))) as? [String: Any] ?? [:]
         }
-        let response: Response
+        var response: Response
         do {
             response = try await next(request, context)
         } catch let error as KeelError {
@@ -40,12 +40,34 @@ struct AuditMiddleware: RouterMiddleware {
             await record(request, context: context, body: body, status: 500)
             throw error
         }
-        await record(request, context: context, body: body, status: Int(response.status.code))
+        var created: [String: String] = [:]
+        if (200..<300).contains(response.status.code), response.headers[.contentType]?.hasPrefix("application/json") == true {
+            let captured = try await response.capturingJSON(limit: Self.maxInspectedBody)
+            response = captured.response
+            if let object = captured.object { Self.collectIDs(object, into: &created, depth: 3) }
+        }
+        await record(request, context: context, body: body, status: Int(response.status.code), created: created)
         return response
     }
 
-    private func record(_ request: Request, context: Context, body: [String: Any], status: Int) async {
+    /// Ids in an answer (`experiment_id`, `run.info.run_id`, a new version's number), recorded as
+    /// `result.<field>` so an entry names what a create made, not just what it asked for.
+    private static func collectIDs(_ object: [String: Any], into ids: inout [String: String], depth: Int) {
+        for (key, value) in object {
+            if resultFields.contains(key), ids[key] == nil {
+                if let text = value as? String { ids[key] = text } else if let number = value as? NSNumber { ids[key] = number.stringValue }
+            } else if depth > 1, let nested = value as? [String: Any] {
+                collectIDs(nested, into: &ids, depth: depth - 1)
+            }
+        }
+    }
+
+    /// Answer fields that identify what a change made or touched.
+    static let resultFields: Set<String> = ["experiment_id", "run_id", "model_id", "version", "id", "name", "token_id"]
+
+    private func record(_ request: Request, context: Context, body: [String: Any], status: Int, created: [String: String] = [:]) async {
         var details: [String: String] = [:]
+        for (key, value) in created { details["result.\(key)"] = value }
         for field in Self.idFields {
             if let value = body[field] as? String { details[field] = value } else if let number = body[field] as? NSNumber { details[field] = number.stringValue }
         }

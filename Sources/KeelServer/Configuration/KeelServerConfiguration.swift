@@ -1,4 +1,5 @@
 public import Foundation
+public import KeelGovernance
 public import KeelStore
 public import Logging
 
@@ -54,18 +55,23 @@ public struct AuthConfiguration: Sendable {
     public var adminPassword: String?
     /// bcrypt's cost for new passwords.
     public var bcryptCost: UInt8
+    /// The level of users with no grant on a resource (`KEEL_DEFAULT_PERMISSION`, READ as in
+    /// MLflow; NO_PERMISSIONS keeps every resource private to its creator and those they grant).
+    public var defaultPermission: Permission
 
-    public init(adminUser: String = "admin", adminPassword: String? = nil, bcryptCost: UInt8 = 12) {
+    public init(adminUser: String = "admin", adminPassword: String? = nil, bcryptCost: UInt8 = 12, defaultPermission: Permission = .read) {
         self.adminUser = adminUser
         self.adminPassword = adminPassword
         self.bcryptCost = bcryptCost
+        self.defaultPermission = defaultPermission
     }
 
-    /// From `KEEL_ADMIN_USER` and `KEEL_ADMIN_PASSWORD`.
-    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> AuthConfiguration {
+    /// From `KEEL_ADMIN_USER`, `KEEL_ADMIN_PASSWORD` and `KEEL_DEFAULT_PERMISSION`.
+    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> AuthConfiguration {
         AuthConfiguration(
             adminUser: environment["KEEL_ADMIN_USER"].flatMap { $0.isEmpty ? nil : $0 } ?? "admin",
-            adminPassword: environment["KEEL_ADMIN_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
+            adminPassword: environment["KEEL_ADMIN_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 },
+            defaultPermission: try environment["KEEL_DEFAULT_PERMISSION"].flatMap { $0.isEmpty ? nil : $0 }.map(Permission.init(parsing:)) ?? .read
         )
     }
 }

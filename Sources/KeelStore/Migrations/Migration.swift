@@ -30,5 +30,6 @@ extension Migration {
         .pipelines,
         .identities,
         .audit,
+        .permissions,
     ]
 }

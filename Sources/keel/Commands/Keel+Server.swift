@@ -1,5 +1,6 @@
 import ArgumentParser
 import Hummingbird
+import KeelGovernance
 import KeelServer
 import KeelStore
 import Logging
@@ -21,6 +22,8 @@ extension Keel {
                 With --auth, every route but /health needs credentials (see `keel users --help`):
                   KEEL_ADMIN_PASSWORD=... keel server --auth
                   MLFLOW_TRACKING_USERNAME=admin MLFLOW_TRACKING_PASSWORD=... python train.py
+                Each experiment, model, deployment and pipeline then has per-user permissions
+                (see `keel permissions --help`).
                 Stop with Ctrl-C: in-flight requests finish, then the database closes.
                 """
         )
@@ -58,8 +61,20 @@ extension Keel {
         ))
         var auth = false
 
+        @Option(help: ArgumentHelp(
+            "With --auth, what users may do with a resource nobody granted them anything on: READ (MLflow's default), USE, EDIT, MANAGE or NO_PERMISSIONS.",
+            discussion: "Default: $KEEL_DEFAULT_PERMISSION, else READ. Whoever creates an experiment, model, deployment or pipeline gets MANAGE on it, and grants others with `keel permissions grant`.",
+            valueName: "level"
+        ))
+        var defaultPermission: String?
+
         func validate() throws {
             guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
+            if let defaultPermission {
+                guard (try? Permission(parsing: defaultPermission)) != nil else {
+                    throw ValidationError("--default-permission must be one of READ, USE, EDIT, MANAGE, NO_PERMISSIONS.")
+                }
+            }
             guard Logger.Level(rawValue: logLevel) != nil else {
                 throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical.")
             }
@@ -75,7 +90,11 @@ extension Keel {
                 logLevel: Logger.Level(rawValue: logLevel) ?? .info,
                 python: python
             )
-            if auth { configuration.auth = AuthConfiguration.fromEnvironment() }
+            if auth {
+                var settings = try AuthConfiguration.fromEnvironment()
+                if let defaultPermission { settings.defaultPermission = try Permission(parsing: defaultPermission) }
+                configuration.auth = settings
+            }
             let app = try await buildApplication(configuration)
             try await app.runService()
         }
