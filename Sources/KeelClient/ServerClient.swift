@@ -59,6 +59,11 @@ public struct ServerClient: Sendable {
         try await request(method, "api/2.0/keel/" + path, query: query, body: body)
     }
 
+    /// Calls one of MLflow 3's endpoints (relative to `/api/3.0/mlflow/`), e.g. its permission API.
+    public func callMLflowV3(_ method: String, _ path: String, query: [String: String] = [:], body: [String: Any]? = nil) async throws -> [String: Any] {
+        try await request(method, "api/3.0/mlflow/" + path, query: query, body: body)
+    }
+
     /// Sends raw bytes (a CSV file, say) to a Keel route.
     public func uploadKeel(_ method: String, _ path: String, body: Data, contentType: String) async throws -> [String: Any] {
         try await request(method, "api/2.0/keel/" + path, query: [:], body: nil, raw: (body, contentType))

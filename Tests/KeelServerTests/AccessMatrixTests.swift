@@ -84,8 +84,9 @@ struct AccessMatrixTests {
     /// What the rule says of a role holding `level` on the fixture's resources (nil: nothing).
     static func allows(_ rule: AccessRule, level: Permission?) -> Bool {
         switch rule {
-        case .open, .anyUser, .create: true
+        case .open, .anyUser, .create, .listing: true
         case .admin, .selfOrAdmin: false
+        case .selfOrManager: level == .manage
         case .resource(let needed, _): level.map { $0.allows(needed) } ?? false
         }
     }

@@ -4,13 +4,17 @@ server's default level applies to everyone else, and a refusal is PERMISSION_DEN
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+
 import mlflow
 import pytest
 import requests
 from mlflow import MlflowClient
 from mlflow.exceptions import MlflowException, RestException
 
-from support.servers import target
+from support.servers import keel_binary, target
 
 ADMIN = ("admin", "admin password for the tests")
 
@@ -100,6 +104,7 @@ def test_no_permissions_by_default_keeps_models_private(server_factory, backend,
 
     as_user(monkeypatch, "bob")
     bob = MlflowClient(server.url)
+    assert [m.name for m in bob.search_registered_models()] == []
     with pytest.raises(MlflowException) as refused:
         bob.get_registered_model("private-model")
     assert denied(refused.value)
@@ -117,6 +122,8 @@ def test_no_permissions_by_default_keeps_models_private(server_factory, backend,
     get_app_client("basic-auth", tracking_uri=server.url).grant_user_permission("bob", "registered_model", "private-model", "READ")
     as_user(monkeypatch, "bob")
     assert bob.get_registered_model("private-model").tags == {"owner": "alice"}
+    assert [m.name for m in bob.search_registered_models()] == ["private-model"]
+    assert [e.name for e in bob.search_experiments()] == ["bob-exp"]
     with pytest.raises(MlflowException) as refused:
         bob.delete_registered_model("private-model")
     assert denied(refused.value)
@@ -145,3 +152,34 @@ def test_bad_grants_are_refused_in_mlflows_format(server_factory, backend, monke
     response = requests.post(f"{server.url}/api/3.0/mlflow/users/permissions/revoke", auth=ADMIN, timeout=30,
                              json={"username": "bob", "resource_type": "experiment", "resource_id": "0"})
     assert response.status_code == 404 and response.json()["error_code"] == "RESOURCE_DOES_NOT_EXIST"
+
+
+def test_the_cli_grants_lists_checks_and_revokes(server_factory, backend):
+    server = start(server_factory, backend)
+    alice_auth = ("alice", "alice's long password")
+    created = requests.post(f"{server.url}/api/2.0/keel/deployments", auth=alice_auth, timeout=30, json={"name": "nope", "model": "missing/1"})
+    assert created.status_code == 404  # refused by the registry, not by permissions: anyone may create
+    experiment = requests.post(f"{server.url}/api/2.0/mlflow/experiments/create", auth=alice_auth, timeout=30, json={"name": "cli-exp"}).json()["experiment_id"]
+
+    env = dict(os.environ, KEEL_SERVER=server.url, MLFLOW_TRACKING_USERNAME="alice", MLFLOW_TRACKING_PASSWORD=alice_auth[1])
+    env.pop("MLFLOW_TRACKING_TOKEN", None)
+    env.pop("KEEL_TOKEN", None)
+
+    def keel(*args, ok=True):
+        done = subprocess.run([str(keel_binary()), "permissions", *args], capture_output=True, text=True, env=env, timeout=60)
+        assert (done.returncode == 0) == ok, (args, done.stdout, done.stderr)
+        return done
+
+    granted = keel("grant", "bob", "edit", f"experiment/{experiment}")
+    assert "EDIT" in granted.stdout
+    listed = json.loads(keel("list", f"experiment/{experiment}", "--json").stdout)
+    assert {(p["username"], p["permission"]) for p in listed["permissions"]} == {("alice", "MANAGE"), ("bob", "EDIT")}
+    assert listed["default_permission"] == "READ"
+    checked = json.loads(keel("check", "bob", f"experiment/{experiment}", "--json").stdout)
+    assert checked == {"allowed": True, "permission": "EDIT"}
+    table = keel("list")
+    assert "experiment" in table.stdout and "MANAGE" in table.stdout
+    keel("revoke", "bob", f"experiment/{experiment}")
+    assert json.loads(keel("check", "bob", f"experiment/{experiment}", "--json").stdout)["permission"] == "READ"
+    bad = keel("grant", "bob", "EDIT", "spaceship/1", ok=False)
+    assert "kind/id" in bad.stderr

@@ -11,10 +11,16 @@ enum AccessRule: Sendable {
     case admin
     /// The user named by this field, or an admin.
     case selfOrAdmin(field: String)
+    /// The user named by this field, an admin, or a holder of MANAGE on the located resource
+    /// (who may see what others hold on it).
+    case selfOrManager(field: String, ResourceLocator)
     /// At least this level on the resource the locator finds in the request.
     case resource(Permission, ResourceLocator)
     /// Any signed-in user may create one; the creator is granted MANAGE on what they made.
     case create(ResourceKind, CreatedResource)
+    /// Any signed-in user may list; the answer's `items` array keeps only the entries whose
+    /// `id` field names a resource the user may read (MLflow filters its searches the same way).
+    case listing(ResourceKind, items: String, id: String)
 
     /// The level this rule needs on a resource, when it is a resource rule.
     var neededPermission: Permission? {

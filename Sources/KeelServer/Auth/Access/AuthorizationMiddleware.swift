@@ -2,6 +2,8 @@ import Foundation
 import Hummingbird
 import KeelCore
 import KeelGovernance
+import NIOCore
+import NIOFoundationCompat
 
 /// With `--auth`, checks every request against its route's ``AccessRule`` before the handler
 /// runs, grants MANAGE to whoever creates a resource, and keeps grants in step with renames and
@@ -38,6 +40,9 @@ struct AuthorizationMiddleware: RouterMiddleware {
         try await check(rule, fields: fields, request: request, identity: identity)
         var response = try await next(request, context)
         guard (200..<300).contains(response.status.code) else { return response }
+        if case .listing(let kind, let items, let id) = rule {
+            return try await filter(response, kind: kind, items: items, id: id, identity: identity)
+        }
         if case .create(let kind, let created) = rule {
             let id: String?
             switch created {
@@ -57,7 +62,7 @@ struct AuthorizationMiddleware: RouterMiddleware {
 
     private func check(_ rule: AccessRule, fields: RequestFields, request: Request, identity: Identity) async throws {
         switch rule {
-        case .open, .anyUser, .create:
+        case .open, .anyUser, .create, .listing:
             return
         case .admin:
             guard identity.isAdmin else { throw KeelError(.permissionDenied, "Only an admin may do this.") }
@@ -65,6 +70,9 @@ struct AuthorizationMiddleware: RouterMiddleware {
             guard identity.isAdmin || fields.string(field) == identity.username else {
                 throw KeelError(.permissionDenied, "Only '\(fields.string(field) ?? "?")' themselves or an admin may do this.")
             }
+        case .selfOrManager(let field, let locator):
+            if identity.isAdmin || fields.string(field) == identity.username { return }
+            try await check(.resource(.manage, locator), fields: fields, request: request, identity: identity)
         case .resource(let level, let locator):
             if identity.isAdmin { return }
             let resources = try await resolver.resolve(locator, fields: fields, request: request)
@@ -78,6 +86,22 @@ struct AuthorizationMiddleware: RouterMiddleware {
                 try await permissions.require(level, on: resource, username: identity.username, isAdmin: false)
             }
         }
+    }
+
+    /// Drops the entries of a list the user may not read.
+    private func filter(_ response: Response, kind: ResourceKind, items: String, id: String, identity: Identity) async throws -> Response {
+        let visible = try await permissions.visibility(kind, username: identity.username, isAdmin: identity.isAdmin)
+        if visible == .all(except: []) { return response }
+        var (response, object) = try await response.capturingJSON(limit: 64 << 20)
+        guard var object, let list = object[items] as? [[String: Any]] else { return response }
+        object[items] = list.filter { entry in
+            guard let value = entry[id] else { return false }
+            return visible.contains((value as? String) ?? (value as? NSNumber)?.stringValue ?? "")
+        }
+        let data = try JSONSerialization.data(withJSONObject: object)
+        response.body = ResponseBody(byteBuffer: ByteBuffer(data: data))
+        response.headers[.contentLength] = String(data.count)
+        return response
     }
 
     private func apply(_ effect: AccessRules.Effect, fields: RequestFields) async throws {
@@ -94,8 +118,8 @@ struct AuthorizationMiddleware: RouterMiddleware {
     /// Whether checking the rule may need fields of a JSON body.
     private static func readsBody(_ rule: AccessRule) -> Bool {
         switch rule {
-        case .open, .anyUser, .admin: false
-        case .selfOrAdmin, .create: true
+        case .open, .anyUser, .admin, .listing: false
+        case .selfOrAdmin, .selfOrManager, .create: true
         case .resource(_, let locator):
             switch locator {
             case .artifactPath, .alertRule, .pipeline: false
