@@ -113,7 +113,7 @@ let package = Package(
         .target(
             name: "KeelGovernance",
             dependencies: [
-                "KeelCore", "KeelStore",
+                "KeelCore", "KeelStore", "KeelTracking", "KeelRegistry", "KeelServing", "KeelMonitoring",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),

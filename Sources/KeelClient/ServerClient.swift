@@ -98,9 +98,21 @@ public struct ServerClient: Sendable {
         }
     }
 
+    /// Fetches one of Keel's routes as text (a rendered report, say), failing on an error status.
+    public func getKeelText(_ path: String, query: [String: String] = [:]) async throws -> String {
+        String(decoding: try await requestData("GET", "api/2.0/keel/" + path, query: query, body: nil), as: UTF8.self)
+    }
+
     private func request(
         _ method: String, _ path: String, query: [String: String], body: [String: Any]?, raw: (Data, String)? = nil
     ) async throws -> [String: Any] {
+        let data = try await requestData(method, path, query: query, body: body, raw: raw)
+        return (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
+    }
+
+    private func requestData(
+        _ method: String, _ path: String, query: [String: String], body: [String: Any]?, raw: (Data, String)? = nil
+    ) async throws -> Data {
         guard let url = URL(string: path, relativeTo: baseURL.hasDirectoryPath ? baseURL : baseURL.appendingPathComponent("")),
               var components = URLComponents(url: url, resolvingAgainstBaseURL: true) else {
             throw Failure(description: "Invalid server URL '\(baseURL)'.")
@@ -121,13 +133,13 @@ public struct ServerClient: Sendable {
             request.httpBody = data
         }
         let (data, status) = try await send(request)
-        let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
         guard (200..<300).contains(status) else {
+            let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
             let code = object["error_code"] as? String ?? "HTTP \(status)"
             let message = object["message"] as? String ?? String(decoding: data.prefix(300), as: UTF8.self)
             throw Failure(description: "\(code): \(message)", code: object["error_code"] as? String)
         }
-        return object
+        return data
     }
 
     private func send(_ request: URLRequest) async throws -> (Data, Int) {

@@ -146,6 +146,9 @@ func buildRouter(
     FeedbackController(service: monitoring).addRoutes(to: router.group("api/2.0/keel/feedback"))
     AlertsController(service: alerts).addRoutes(to: router.group("api/2.0/keel/alerts"))
     PipelinesController(service: pipelines).addRoutes(to: router.group("api/2.0/keel/pipelines"))
+    ModelCardsController(
+        cards: ModelCardService(registry: registry, artifacts: artifacts, deployments: deployments, monitoring: monitoring), registry: registry
+    ).addRoutes(to: router.group("api/2.0/keel/model-cards"))
     IdentityController(identities: identities).addRoutes(to: router.group("api/2.0/keel"))
     PermissionsController(permissions: permissions, identities: identities).addRoutes(keel: router.group("api/2.0/keel"))
     AuditController(log: audit).addRoutes(to: router.group("api/2.0/keel/audit"))

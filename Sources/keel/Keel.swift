@@ -21,6 +21,6 @@ struct Keel: AsyncParsableCommand {
               KEEL_ADMIN_PASSWORD=... keel server --auth   # see `keel users --help`
             """,
         version: KeelBuild.version,
-        subcommands: [Server.self, Serve.self, Deploy.self, Monitor.self, Drift.self, Run.self, Status.self, Dag.self, Pipelines.self, Users.self, Tokens.self, Permissions.self, Audit.self, Experiments.self, Runs.self, Models.self]
+        subcommands: [Server.self, Serve.self, Deploy.self, Monitor.self, Drift.self, Run.self, Status.self, Dag.self, Pipelines.self, Users.self, Tokens.self, Permissions.self, Card.self, Audit.self, Experiments.self, Runs.self, Models.self]
     )
 }

@@ -37,6 +37,8 @@ public struct GateReport: Sendable, Encodable {
     public var bias: [BiasCheck]
     /// Per group of the sensitive column, when the gate checks bias.
     public var groups: [GroupRates]
+    /// The sensitive column the groups come from, when the gate checks bias.
+    public var sensitive: String?
     /// Every condition and limit allowed the model through.
     public var passed: Bool { conditions.allSatisfy(\.passed) && bias.allSatisfy(\.passed) }
     /// Why the gate stopped the model, one line per failure.
@@ -69,8 +71,10 @@ public struct GateReport: Sendable, Encodable {
         guard let biasSpec = spec.bias else {
             bias = []
             groups = []
+            sensitive = nil
             return
         }
+        sensitive = biasSpec.sensitive
         let report = try Self.fairness(biasSpec, directory: directory)
         bias = biasSpec.limits.check(report).map {
             BiasCheck(metric: $0.metric, value: $0.value.isNaN ? nil : $0.value, limit: $0.limit, passed: $0.passed, detail: $0.explanation)

@@ -17,7 +17,7 @@ struct AuditMiddleware: RouterMiddleware {
     static let maxInspectedBody = 1 << 20
     /// Body fields that name what a request acts on.
     static let idFields = [
-        "experiment_id", "run_id", "name", "version", "alias", "model_id", "key", "username", "deployment", "new_name", "stage",
+        "experiment_id", "run_id", "name", "version", "alias", "model_id", "key", "username", "deployment", "new_name", "stage", "justification",
     ]
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {

@@ -81,7 +81,7 @@ struct RegisteredModelsController<Context: RequestContext>: Sendable {
     @Sendable func setAlias(_ request: Request, context: Context) async throws -> EmptyResponse {
         let input = try await request.decodeMLflow(AliasRequest.self, context: context)
         guard let version = input.version else { throw KeelError.invalidParameter("Missing value for required parameter 'version'.") }
-        try await registry.setAlias(name: input.name, alias: input.alias, version: version)
+        try await registry.setAlias(name: input.name, alias: input.alias, version: version, justification: input.justification)
         return EmptyResponse()
     }
 

@@ -92,11 +92,14 @@ struct AliasRequest: Decodable {
     let name: String
     let alias: String
     let version: Int64?
+    /// Keel's addition: why the version's data was used (required for protected aliases).
+    let justification: String?
 
     init(from decoder: any Decoder) throws {
         let fields = try decoder.container(keyedBy: AnyCodingKey.self)
         name = try fields.modelName()
         alias = try fields.requiredString(.init("alias"))
+        justification = try fields.flexibleString(.init("justification"))
         version = try fields.flexibleString(.init("version")).map { text throws(KeelError) in try RegistryService.versionNumber(text) }
     }
 }

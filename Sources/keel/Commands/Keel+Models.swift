@@ -106,6 +106,10 @@ extension Keel {
                       keel models alias churn champion 4
                     Remove an alias with --delete:
                       keel models alias churn challenger --delete
+                    Aliases named in the model's keel.protected_aliases tag (e.g. "champion,production")
+                    move only with a reason for the version's training and evaluation data, which
+                    the model card then shows (see `keel card --help`):
+                      keel models alias churn champion 4 --justification "Q3 data: covers the new pro plan"
                     """
             )
 
@@ -119,6 +123,9 @@ extension Keel {
 
             @Argument(help: "The version the alias should point at.")
             var version: String?
+
+            @Option(help: "Why this version's training and evaluation data were used; required for protected aliases.")
+            var justification: String?
 
             @Flag(help: "Remove the alias instead of setting it.")
             var delete = false
@@ -134,7 +141,9 @@ extension Keel {
                 if delete {
                     _ = try await client.call("DELETE", "registered-models/alias", body: ["name": name, "alias": alias])
                 } else {
-                    _ = try await client.call("POST", "registered-models/alias", body: ["name": name, "alias": alias, "version": version ?? ""])
+                    var body: [String: Any] = ["name": name, "alias": alias, "version": version ?? ""]
+                    if let justification { body["justification"] = justification }
+                    _ = try await client.call("POST", "registered-models/alias", body: body)
                 }
                 let result: [String: Any] = ["name": name, "alias": alias, "version": delete ? NSNull() : (version ?? "")]
                 if options.json {

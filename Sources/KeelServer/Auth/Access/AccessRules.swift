@@ -146,6 +146,9 @@ enum AccessRules {
         (.get, "/api/2.0/keel/lineage/model-versions/{name}/{version}", .resource(.read, model)),
         (.get, "/api/2.0/keel/lineage/datasets/{digest}", .listing(.registeredModel, items: "model_versions", id: "name")),
 
+        (.get, "/api/2.0/keel/model-cards/{name}/{version}", .resource(.read, model)),
+        (.patch, "/api/2.0/keel/model-cards/{name}", .resource(.edit, model)),
+
         (.post, "/api/2.0/keel/deployments", .create(.deployment, .requestField("name"))),
         (.get, "/api/2.0/keel/deployments", .listing(.deployment, items: "deployments", id: "name")),
         (.get, "/api/2.0/keel/deployments/{name}", .resource(.read, deployment)),
