@@ -50,7 +50,7 @@ extension MonitoringService {
     public func drift(
         deployment: String, window: InferenceWindow, overrides: DriftOverrides = DriftOverrides(), histograms: Bool = false
     ) async throws -> WindowDrift {
-        _ = try await deployments.get(deployment)
+        let sensitive = try await deployments.get(deployment).deployment.sensitiveColumns?.columns ?? [:]
         guard let monitor = try await monitors.get(deployment), let reference = monitor.reference else {
             throw KeelError.notFound(Self.noReference(deployment))
         }
@@ -76,6 +76,10 @@ extension MonitoringService {
         var skipped: [(column: String, reason: String)] = []
         var comparable: [DataTable.Column] = []
         for column in referenceTable.columns where column.name != "target" {
+            if let treatment = sensitive[column.name] {
+                skipped.append((column.name, "sensitive: the inference log keeps it \(treatment == .hash ? "hashed" : "redacted")"))
+                continue
+            }
             guard let live = current.table.column(column.name) else {
                 skipped.append((column.name, "the requests do not carry it"))
                 continue

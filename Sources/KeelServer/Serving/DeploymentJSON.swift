@@ -21,6 +21,8 @@ enum DeploymentJSON {
             "updated_at": deployment.updatedAt,
         ]
         if let alias = deployment.alias { object["alias"] = alias }
+        // The hashing key is never shown: with it, hashed values could be reversed by guessing.
+        object["sensitive_columns"] = (deployment.sensitiveColumns?.columns ?? [:]).mapValues(\.rawValue)
         if let message = state.message { object["message"] = message }
         if let serving = state.servingVersion { object["serving_version"] = String(serving) }
         return object

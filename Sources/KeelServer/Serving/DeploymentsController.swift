@@ -21,7 +21,7 @@ struct DeploymentsController<Context: RequestContext>: Sendable {
 
     @Sendable func create(_ request: Request, context: Context) async throws -> Response {
         let body = try await request.decodeMLflow(CreateDeploymentBody.self, context: context)
-        let state = try await service.create(DeploymentRequest(name: body.name, model: body.model, settings: body.settings.settings))
+        let state = try await service.create(DeploymentRequest(name: body.name, model: body.model, settings: try body.settings.settings))
         return ServingHTTP.json(["deployment": DeploymentJSON.object(state)])
     }
 
@@ -36,7 +36,7 @@ struct DeploymentsController<Context: RequestContext>: Sendable {
     @Sendable func update(_ request: Request, context: Context) async throws -> Response {
         let body = try await request.decodeMLflow(UpdateDeploymentBody.self, context: context)
         let state = try await service.update(
-            try context.parameters.require("name"), DeploymentUpdate(model: body.model, settings: body.settings.settings)
+            try context.parameters.require("name"), DeploymentUpdate(model: body.model, settings: try body.settings.settings)
         )
         return ServingHTTP.json(["deployment": DeploymentJSON.object(state)])
     }
@@ -69,19 +69,24 @@ struct DeploymentSettingsBody: Decodable {
     var workers: Int?
     var maxBatchSize: Int?
     var maxBatchWaitMs: Int?
+    /// `{"ssn": "redact", "email": "hash"}`; `{}` clears them.
+    var sensitiveColumns: [String: String]?
 
     enum CodingKeys: String, CodingKey {
         case traffic, workers
         case followAlias = "follow_alias"
         case maxBatchSize = "max_batch_size"
         case maxBatchWaitMs = "max_batch_wait_ms"
+        case sensitiveColumns = "sensitive_columns"
     }
 
     var settings: DeploymentSettings {
-        DeploymentSettings(
-            followAlias: followAlias, traffic: traffic, workers: workers, maxBatchSize: maxBatchSize,
-            maxBatchWaitMilliseconds: maxBatchWaitMs
-        )
+        get throws {
+            DeploymentSettings(
+                followAlias: followAlias, traffic: traffic, workers: workers, maxBatchSize: maxBatchSize,
+                maxBatchWaitMilliseconds: maxBatchWaitMs, sensitiveColumns: try sensitiveColumns.map(SensitiveColumns.treatments(from:))
+            )
+        }
     }
 }
 

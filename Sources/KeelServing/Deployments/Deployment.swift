@@ -23,6 +23,8 @@ public struct Deployment: Sendable, Hashable {
     public var createdAt: Int64
     /// When it last changed, epoch milliseconds.
     public var updatedAt: Int64
+    /// Columns the inference log redacts or hashes, if any.
+    public var sensitiveColumns: SensitiveColumns? = nil
 
     /// Every version the deployment needs running: the primary first, then the policy's others.
     public var versions: [Int64] {

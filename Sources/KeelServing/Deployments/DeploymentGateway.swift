@@ -30,10 +30,13 @@ final class DeploymentGateway: InferenceGateway {
         }
         let requestID = Identifiers.newHexID()
         let receivedAt = Timestamp.nowMillis()
-        let (response, error) = await score(request, on: decision.target, role: decision.role, requestID: requestID, receivedAt: receivedAt)
+        let sensitive = route.sensitiveColumns
+        let (response, error) = await score(
+            request, on: decision.target, role: decision.role, requestID: requestID, receivedAt: receivedAt, sensitive: sensitive
+        )
         if let shadow = decision.shadow {
             Task.detached { [self] in
-                _ = await score(request, on: shadow, role: "shadow", requestID: requestID, receivedAt: receivedAt)
+                _ = await score(request, on: shadow, role: "shadow", requestID: requestID, receivedAt: receivedAt, sensitive: sensitive)
             }
         }
         guard let response else { throw error! }
@@ -42,7 +45,8 @@ final class DeploymentGateway: InferenceGateway {
 
     /// Scores on one target and records the outcome in the log and the metrics.
     private func score(
-        _ request: GatewayRequest, on target: DeploymentRoute.Target, role: String, requestID: String, receivedAt: Int64
+        _ request: GatewayRequest, on target: DeploymentRoute.Target, role: String, requestID: String, receivedAt: Int64,
+        sensitive: SensitiveColumns?
     ) async -> (ScoringResponse?, KeelError?) {
         let started = ContinuousClock.now
         var response: ScoringResponse?
@@ -63,7 +67,7 @@ final class DeploymentGateway: InferenceGateway {
             protocolName: request.protocolName, status: status,
             latencyMicroseconds: elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000,
             timestampMilliseconds: receivedAt,
-            requestBody: InferenceRecord.storedText(request.body),
+            requestBody: sensitive.map { $0.loggedText(request.body) } ?? InferenceRecord.storedText(request.body),
             responseBody: response.map { InferenceRecord.storedText($0.body) } ?? failure.map { "{\"error\": \(JSONStringLiteral.quote($0.message))}" }
         ))
         return (response, failure)

@@ -13,12 +13,15 @@ public struct DeploymentSettings: Sendable {
     public var maxBatchSize: Int?
     /// Longest wait to fill a batch, milliseconds.
     public var maxBatchWaitMilliseconds: Int?
+    /// What the inference log keeps of personal-data columns; an empty map clears them.
+    public var sensitiveColumns: [String: SensitiveColumns.Treatment]?
 
     /// Creates settings.
     public init(
         followAlias: Bool? = nil, traffic: TrafficPolicy? = nil, workers: Int? = nil, maxBatchSize: Int? = nil,
-        maxBatchWaitMilliseconds: Int? = nil
+        maxBatchWaitMilliseconds: Int? = nil, sensitiveColumns: [String: SensitiveColumns.Treatment]? = nil
     ) {
+        self.sensitiveColumns = sensitiveColumns
         self.followAlias = followAlias
         self.traffic = traffic
         self.workers = workers
@@ -73,7 +76,8 @@ extension DeploymentService {
             name: request.name, modelName: reference.name, alias: reference.alias, primaryVersion: version,
             followAlias: reference.alias != nil && (settings.followAlias ?? true), traffic: traffic,
             runtime: try Self.runtime(settings, base: RuntimeConfiguration()),
-            createdAt: now, updatedAt: now
+            createdAt: now, updatedAt: now,
+            sensitiveColumns: settings.sensitiveColumns.flatMap { $0.isEmpty ? nil : SensitiveColumns(columns: $0) }
         )
         try await store.insert(deployment)
         await reconcile()
@@ -118,6 +122,10 @@ extension DeploymentService {
             }
             if let followAlias = settings.followAlias { next.followAlias = followAlias && next.alias != nil }
             if let traffic = settings.traffic { next.traffic = traffic }
+            if let columns = settings.sensitiveColumns {
+                // The key stays, so hashes logged before and after the change still match.
+                next.sensitiveColumns = columns.isEmpty ? nil : SensitiveColumns(columns: columns, key: stored.sensitiveColumns?.key)
+            }
             next.runtime = runtime
             try next.traffic.validate(primary: next.primaryVersion)
             return next

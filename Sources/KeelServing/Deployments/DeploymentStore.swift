@@ -1,3 +1,4 @@
+import Foundation
 import KeelCore
 import KeelStore
 import SQLKit
@@ -18,6 +19,7 @@ struct DeploymentStore: Sendable {
         let maxBatchWaitMs: Int64
         let createdAt: Int64
         let updatedAt: Int64
+        let sensitiveColumns: String?
 
         func deployment() throws -> Deployment {
             Deployment(
@@ -26,14 +28,15 @@ struct DeploymentStore: Sendable {
                 runtime: RuntimeConfiguration(
                     workers: Int(workers), maxBatchSize: Int(maxBatchSize), maxBatchWaitMilliseconds: Int(maxBatchWaitMs)
                 ),
-                createdAt: createdAt, updatedAt: updatedAt
+                createdAt: createdAt, updatedAt: updatedAt,
+                sensitiveColumns: try sensitiveColumns.map { try JSONDecoder().decode(SensitiveColumns.self, from: Data($0.utf8)) }
             )
         }
     }
 
     private static let columns = [
         "name", "model_name", "alias", "primary_version", "follow_alias", "traffic", "workers", "max_batch_size",
-        "max_batch_wait_ms", "created_at", "updated_at",
+        "max_batch_wait_ms", "created_at", "updated_at", "sensitive_columns",
     ]
 
     /// Every deployment, by name.
@@ -127,6 +130,7 @@ struct DeploymentStore: Sendable {
             SQLBind(Int64(deployment.followAlias ? 1 : 0)), SQLBind(deployment.traffic.jsonText()),
             SQLBind(Int64(deployment.runtime.workers)), SQLBind(Int64(deployment.runtime.maxBatchSize)),
             SQLBind(Int64(deployment.runtime.maxBatchWaitMilliseconds)), SQLBind(deployment.createdAt), SQLBind(deployment.updatedAt),
+            SQLBind(deployment.sensitiveColumns.flatMap { try? JSONEncoder().encode($0) }.map { String(decoding: $0, as: UTF8.self) }),
         ]
     }
 

@@ -28,6 +28,8 @@ struct DeploymentRoute: Sendable {
     }
 
     let name: String
+    /// What the inference log keeps of personal-data columns.
+    let sensitiveColumns: SensitiveColumns?
     let primary: Target
     /// Every target, primary first.
     let targets: [Target]
@@ -37,6 +39,7 @@ struct DeploymentRoute: Sendable {
     init(deployment: Deployment, runtimes: [Int64: ModelRuntime]) {
         func target(_ version: Int64) -> Target { Target(version: version, runtime: runtimes[version]!) }
         name = deployment.name
+        sensitiveColumns = deployment.sensitiveColumns
         primary = target(deployment.primaryVersion)
         targets = deployment.versions.map(target)
         switch deployment.traffic {

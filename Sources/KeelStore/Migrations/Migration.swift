@@ -31,5 +31,6 @@ extension Migration {
         .identities,
         .audit,
         .permissions,
+        .sensitiveColumns,
     ]
 }

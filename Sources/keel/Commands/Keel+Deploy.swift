@@ -18,7 +18,7 @@ extension Keel {
                 """,
             subcommands: [
                 Create.self, List.self, Show.self, Delete.self, Canary.self, Split.self, Shadow.self, Promote.self,
-                Rollback.self, History.self,
+                Rollback.self, History.self, Sensitive.self,
             ],
             defaultSubcommand: List.self
         )
@@ -55,6 +55,12 @@ extension Keel {
             @Flag(help: "Stay on the version the alias points at now, even when the alias moves.")
             var pin = false
 
+            @Option(name: .customLong("sensitive"), help: ArgumentHelp(
+                "A personal-data column and what the inference log keeps of it: COLUMN=redact or COLUMN=hash. Repeat for more.",
+                valueName: "column=treatment"
+            ))
+            var sensitive: [String] = []
+
             @Flag(help: "Return at once instead of waiting until the model answers.")
             var noWait = false
 
@@ -66,6 +72,7 @@ extension Keel {
                 if let workers { body["workers"] = workers }
                 if let maxBatchSize { body["max_batch_size"] = maxBatchSize }
                 if let maxBatchWaitMs { body["max_batch_wait_ms"] = maxBatchWaitMs }
+                if !sensitive.isEmpty { body["sensitive_columns"] = try SensitiveColumnsArgument.parse(sensitive) }
                 let client = try options.client()
                 var deployment = try await client.callKeel("POST", "deployments", body: body)["deployment"] as? [String: Any] ?? [:]
                 if !noWait {
