@@ -24,3 +24,13 @@ public struct KeelRequestContext: RequestContext {
     public var responseEncoder: JSONEncoder { MLflowJSON.encoder }
     public var requestDecoder: JSONDecoder { MLflowJSON.decoder }
 }
+
+/// A context that knows who is calling, for the inference log (generic controllers, such as
+/// scoring, also run under `keel serve`'s plain context, which does not).
+protocol CallerIdentifying {
+    var callerName: String? { get }
+}
+
+extension KeelRequestContext: CallerIdentifying {
+    var callerName: String? { identity?.username }
+}

@@ -37,6 +37,7 @@ struct InferenceLogController<Context: RequestContext>: Sendable {
         ]
         if let request = record.requestBody { object["request"] = request }
         if let response = record.responseBody { object["response"] = response }
+        if let caller = record.caller { object["caller"] = caller }
         return object
     }
 }

@@ -71,7 +71,8 @@ struct OpenInferenceController<Context: RequestContext>: Sendable {
             version: context.parameters.get("version"),
             kind: .infer,
             body: body,
-            headers: ServingHTTP.routingHeaders(request)
+            headers: ServingHTTP.routingHeaders(request),
+            caller: (context as? any CallerIdentifying)?.callerName
         ))
         return ServingHTTP.response(answer)
     }

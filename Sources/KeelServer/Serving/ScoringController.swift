@@ -34,7 +34,8 @@ struct ScoringController<Context: RequestContext>: Sendable {
             version: nil,
             kind: .invocations(contentType: request.headers[.contentType]),
             body: body,
-            headers: ServingHTTP.routingHeaders(request)
+            headers: ServingHTTP.routingHeaders(request),
+            caller: (context as? any CallerIdentifying)?.callerName
         ))
         return ServingHTTP.response(answer)
     }

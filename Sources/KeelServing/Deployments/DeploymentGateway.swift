@@ -68,7 +68,8 @@ final class DeploymentGateway: InferenceGateway {
             latencyMicroseconds: elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000,
             timestampMilliseconds: receivedAt,
             requestBody: sensitive.map { $0.loggedText(request.body) } ?? InferenceRecord.storedText(request.body),
-            responseBody: response.map { InferenceRecord.storedText($0.body) } ?? failure.map { "{\"error\": \(JSONStringLiteral.quote($0.message))}" }
+            responseBody: response.map { InferenceRecord.storedText($0.body) } ?? failure.map { "{\"error\": \(JSONStringLiteral.quote($0.message))}" },
+            caller: request.caller
         ))
         return (response, failure)
     }

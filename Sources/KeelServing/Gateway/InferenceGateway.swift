@@ -38,9 +38,12 @@ public struct GatewayRequest: Sendable {
     public var body: ByteBuffer
     /// Request headers the traffic policy may read (A/B stickiness), lower-cased names.
     public var headers: [String: String]
+    /// Who asked, for the inference log (nil without `--auth`).
+    public var caller: String?
 
     /// Creates a request.
-    public init(endpoint: String, version: String?, kind: Kind, body: ByteBuffer, headers: [String: String] = [:]) {
+    public init(endpoint: String, version: String?, kind: Kind, body: ByteBuffer, headers: [String: String] = [:], caller: String? = nil) {
+        self.caller = caller
         self.endpoint = endpoint
         self.version = version
         self.kind = kind

@@ -109,13 +109,14 @@ public struct InferenceLogRow: Decodable, Sendable {
     let timestampMs: Int64
     let requestBody: String?
     let responseBody: String?
+    let caller: String?
 
     /// The row as a record.
     public var record: InferenceRecord {
         InferenceRecord(
             requestID: requestId, role: role, deployment: deployment, modelVersion: modelVersion, protocolName: self.protocol,
             status: Int(status), latencyMicroseconds: latencyUs, timestampMilliseconds: timestampMs, requestBody: requestBody,
-            responseBody: responseBody
+            responseBody: responseBody, caller: caller
         )
     }
 }

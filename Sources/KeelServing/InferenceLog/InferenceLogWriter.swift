@@ -73,14 +73,14 @@ public final class InferenceLogWriter: Sendable {
 
     static let columns = [
         "request_id", "role", "deployment", "model_version", "protocol", "status", "latency_us", "timestamp_ms",
-        "request_body", "response_body",
+        "request_body", "response_body", "caller",
     ]
 
     private static func values(_ record: InferenceRecord) -> [any SQLExpression] {
         [
             SQLBind(record.requestID), SQLBind(record.role), SQLBind(record.deployment), SQLBind(record.modelVersion),
             SQLBind(record.protocolName), SQLBind(Int64(record.status)), SQLBind(record.latencyMicroseconds),
-            SQLBind(record.timestampMilliseconds), SQLBind(record.requestBody), SQLBind(record.responseBody),
+            SQLBind(record.timestampMilliseconds), SQLBind(record.requestBody), SQLBind(record.responseBody), SQLBind(record.caller),
         ]
     }
 }

@@ -22,12 +22,15 @@ public struct InferenceRecord: Sendable, Hashable {
     public var requestBody: String?
     /// The response body, the same way.
     public var responseBody: String?
+    /// Who asked: the signed-in user under `--auth`, else nil.
+    public var caller: String?
 
     /// Creates a record.
     public init(
         requestID: String, role: String, deployment: String, modelVersion: String, protocolName: String, status: Int,
-        latencyMicroseconds: Int64, timestampMilliseconds: Int64, requestBody: String?, responseBody: String?
+        latencyMicroseconds: Int64, timestampMilliseconds: Int64, requestBody: String?, responseBody: String?, caller: String? = nil
     ) {
+        self.caller = caller
         self.requestID = requestID
         self.role = role
         self.deployment = deployment

@@ -32,5 +32,6 @@ extension Migration {
         .audit,
         .permissions,
         .sensitiveColumns,
+        .inferenceCallers,
     ]
 }

@@ -48,7 +48,12 @@ def test_changes_are_audited_and_the_chain_holds(server_factory, backend, monkey
     newest = entries[0]
     assert newest["actor"] == "admin" and newest["auth_method"] == "password" and newest["remote"] == "127.0.0.1"
     assert newest["details"] == {"alias": "champion", "name": "churn", "version": "1"} and newest["status"] == 200
+    created_version = entries[1]
+    assert created_version["details"]["result.version"] == "1" and created_version["details"]["name"] == "churn"
     every = requests.get(f"{server.url}/api/2.0/keel/audit", params={"max_results": 100}, auth=ADMIN, timeout=10).json()["entries"]
+    created_experiment = next(e for e in every if e["action"].endswith("/experiments/create"))
+    assert created_experiment["details"]["result.experiment_id"] == experiment
+    assert next(e for e in every if e["action"].endswith("/runs/create"))["details"]["result.run_id"] == run.info.run_id
     assert not any(e["action"].endswith("/search") for e in every)
     assert any(e["resource"] == f"runs/{run.info.run_id}" and e["action"].endswith("/log-parameter") for e in every)
 
@@ -63,6 +68,12 @@ def test_changes_are_audited_and_the_chain_holds(server_factory, backend, monkey
     requests.post(f"{server.url}/api/2.0/keel/users", auth=ADMIN, json={"username": "bob", "password": "bob's long password"}, timeout=10)
     denied = requests.get(f"{server.url}/api/2.0/keel/audit", auth=("bob", "bob's long password"), timeout=10)
     assert denied.status_code == 403
+    # A refused change is recorded too, with who tried.
+    refused = requests.post(f"{server.url}/api/2.0/mlflow/experiments/delete", json={"experiment_id": experiment},
+                            auth=("bob", "bob's long password"), timeout=10)
+    assert refused.status_code == 403 and refused.json()["error_code"] == "PERMISSION_DENIED"
+    attempts = requests.get(f"{server.url}/api/2.0/keel/audit", params={"resource": f"experiments/{experiment}"}, auth=ADMIN, timeout=10).json()["entries"]
+    assert (attempts[0]["actor"], attempts[0]["status"]) == ("bob", 403)
 
     if backend != "sqlite":
         return

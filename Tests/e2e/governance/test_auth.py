@@ -197,6 +197,18 @@ def test_the_servers_own_work_runs_under_auth(server_factory, backend, tmp_path)
     answer = call(secured, "POST", "/deployments/churn/invocations", auth=admin, json={"dataframe_split": rows})
     assert answer.status_code == 200, answer.text
 
+    # Who asked is in the inference log, under the request id the caller got.
+    request_id = answer.headers["X-Keel-Request-Id"]
+
+    def logged():
+        return call(secured, "GET", "/api/2.0/keel/inference-log", auth=admin, params={"deployment": "churn"}).json().get("records", [])
+
+    records = poll(logged, lambda rs: any(r["request_id"] == request_id for r in rs), 30, "the logged prediction", interval=0.5)
+    assert next(r for r in records if r["request_id"] == request_id)["caller"] == "admin"
+    # Predictions are not copied into the audit log; the pipeline's changes are.
+    audit = call(secured, "GET", "/api/2.0/keel/audit", auth=admin, params={"max_results": 1000}).json()["entries"]
+    assert not any("invocations" in entry["action"] for entry in audit)
+
 
 def test_mlflows_auth_client_manages_users(secured, monkeypatch):
     from mlflow.server import get_app_client
