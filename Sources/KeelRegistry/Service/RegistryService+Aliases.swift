@@ -96,47 +96,21 @@ extension RegistryService {
 
     /// One model's registry events, oldest first (the newest `limit` of them).
     public func events(model name: String, limit: Int = 1000) async throws -> [RegistryEvent] {
-        struct EventRow: Decodable {
-            let eventId: Int64
-            let kind: String
-            let modelName: String
-            let version: Int64?
-            let detail: String
-            let createdAt: Int64
-        }
-        return try await store.read { database in
+        try await store.read { database in
             try await database.raw("""
                 SELECT event_id, kind, model_name, version, detail, created_at FROM registry_events
                 WHERE model_name = \(bind: name) ORDER BY event_id DESC LIMIT \(bind: max(1, min(limit, 10_000)))
-                """).all(decoding: EventRow.self, keyDecodingStrategy: .convertFromSnakeCase).reversed().map {
-                RegistryEvent(
-                    id: $0.eventId, kind: RegistryEvent.Kind(rawValue: $0.kind), modelName: $0.modelName,
-                    version: $0.version, detail: $0.detail, createdAt: $0.createdAt
-                )
-            }
+                """).all(decoding: EventRow.self, keyDecodingStrategy: .convertFromSnakeCase).reversed().map(\.event)
         }
     }
 
     /// Registry events after `cursor` (exclusive), oldest first: the subscription seam.
     public func events(after cursor: Int64, limit: Int = 1000) async throws -> [RegistryEvent] {
-        struct EventRow: Decodable {
-            let eventId: Int64
-            let kind: String
-            let modelName: String
-            let version: Int64?
-            let detail: String
-            let createdAt: Int64
-        }
-        return try await store.read { database in
+        try await store.read { database in
             try await database.raw("""
                 SELECT event_id, kind, model_name, version, detail, created_at FROM registry_events
                 WHERE event_id > \(bind: cursor) ORDER BY event_id LIMIT \(bind: max(1, min(limit, 10_000)))
-                """).all(decoding: EventRow.self, keyDecodingStrategy: .convertFromSnakeCase).map {
-                RegistryEvent(
-                    id: $0.eventId, kind: RegistryEvent.Kind(rawValue: $0.kind), modelName: $0.modelName,
-                    version: $0.version, detail: $0.detail, createdAt: $0.createdAt
-                )
-            }
+                """).all(decoding: EventRow.self, keyDecodingStrategy: .convertFromSnakeCase).map(\.event)
         }
     }
 }
@@ -148,5 +122,19 @@ extension RegistryService {
             try await database.raw("SELECT COALESCE(MAX(event_id), 0) AS latest FROM registry_events")
                 .first()?.decode(column: "latest", as: Int64.self) ?? 0
         }
+    }
+}
+
+/// A `registry_events` row.
+private struct EventRow: Decodable {
+    let eventId: Int64
+    let kind: String
+    let modelName: String
+    let version: Int64?
+    let detail: String
+    let createdAt: Int64
+
+    var event: RegistryEvent {
+        RegistryEvent(id: eventId, kind: RegistryEvent.Kind(rawValue: kind), modelName: modelName, version: version, detail: detail, createdAt: createdAt)
     }
 }
