@@ -112,6 +112,14 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "KeelGenAI",
+            dependencies: [
+                "KeelCore", "KeelStore", "KeelTracking",
+                .product(name: "SQLKit", package: "sql-kit"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "KeelGovernance",
             dependencies: [
                 "KeelCore", "KeelStore", "KeelTracking", "KeelRegistry", "KeelServing", "KeelMonitoring",
@@ -140,6 +148,7 @@ let package = Package(
                 "KeelPipelines",
                 "KeelClient",
                 "KeelGovernance",
+                "KeelGenAI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -4,6 +4,7 @@ import KeelCore
 import KeelStore
 import KeelMonitoring
 import KeelPipelines
+import KeelGenAI
 import KeelGovernance
 import KeelRegistry
 import KeelServing
@@ -113,6 +114,7 @@ func buildRouter(
     // First, so it also shapes the answers for unknown routes.
     router.add(middleware: MLflowErrorMiddleware())
     let audit = AuditLog(store: metadata)
+    let traces = TraceService(store: metadata)
     let tracking = TrackingService(store: metadata)
     let registry = RegistryService(store: metadata, tracking: tracking)
     if let internalToken {
@@ -120,7 +122,7 @@ func buildRouter(
         // Outside the permission check, so refused attempts are in the audit log too.
         router.add(middleware: AuditMiddleware(log: audit))
         router.add(middleware: AuthorizationMiddleware(
-            permissions: permissions, resolver: ResourceResolver(tracking: tracking, alerts: alerts)
+            permissions: permissions, resolver: ResourceResolver(tracking: tracking, alerts: alerts, traces: traces)
         ))
     }
 
@@ -137,7 +139,12 @@ func buildRouter(
     }
     for prefix in ["api/3.0/mlflow", "ajax-api/3.0/mlflow"] {
         PermissionsController(permissions: permissions, identities: identities).addRoutes(v3: router.group(RouterPath(prefix)))
+        TracesController(traces: traces).addRoutes(v3: router.group(RouterPath(prefix)))
     }
+    for prefix in ["api/2.0/mlflow", "ajax-api/2.0/mlflow"] {
+        TracesController(traces: traces).addRoutes(v2: router.group(RouterPath(prefix)))
+    }
+    OTLPController(traces: traces).addRoutes(to: router)
     ArtifactsController(store: artifacts).addRoutes(to: router)
     LineageController(lineage: LineageService(registry: registry, deployments: [deployments]))
         .addRoutes(to: router.group("api/2.0/keel/lineage"))

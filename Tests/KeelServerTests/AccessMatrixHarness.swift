@@ -66,6 +66,7 @@ struct AccessMatrixHarness {
         let rule = try await json(.post, "/api/2.0/keel/alerts/rules", ["deployment": fixture.deployment, "when": "requests > 5"])
         fixture.alertRuleID = try #require(((rule["rule"] as? [String: Any])?["rule_id"] as? NSNumber)?.stringValue)
         _ = try await json(.post, "/api/2.0/keel/users", ["username": fixture.targetUser, "password": "Secret-pass-target"])
+        _ = try await json(.post, "/api/3.0/mlflow/traces", ["trace": fixture.traceBody])
         for role in AccessMatrixTests.roles {
             guard let level = role.level else { continue }
             for (type, id) in [
@@ -84,6 +85,7 @@ struct AccessMatrixHarness {
     func status(_ call: AccessFixture.Call, token: String?) async throws -> Int {
         var headers = HTTPFields()
         if let token { headers[.authorization] = "Bearer \(token)" }
+        headers[HTTPField.Name("x-mlflow-experiment-id")!] = call.experimentID
         var uri = call.path
         var body: ByteBuffer?
         if call.method == .get {
@@ -127,10 +129,19 @@ struct AccessFixture {
     var deployment: String { "dep-\(tag)" }
     var pipeline: String { "pipe-\(tag)" }
     var targetUser: String { "target-\(tag)" }
+    /// A trace id derived from the tag: `tr-` and 32 hex digits.
+    var traceID: String { "tr-" + String(repeating: tag, count: 4) }
+    var traceBody: [String: Any] {
+        ["trace_info": [
+            "trace_id": traceID, "trace_location": ["type": "MLFLOW_EXPERIMENT", "mlflow_experiment": ["experiment_id": experimentID]],
+            "request_time": "2026-01-01T00:00:00.000Z", "execution_duration": "0.5s", "state": "OK",
+        ] as [String: Any]]
+    }
 
     init(tag: String) { self.tag = tag }
 
     struct Call {
+        let experimentID: String
         let method: HTTPRequest.Method
         let path: String
         let query: String
@@ -148,6 +159,7 @@ struct AccessFixture {
             "{id}": pattern.contains("/alerts/") ? alertRuleID : pattern.contains("/tokens/") ? "no-such-token" : "1",
             "{username}": targetUser,
             "{model_id}": loggedModelID,
+            "{trace_id}": traceID,
             "{key}": "k",
             "**": pattern.contains("/mpu/") ? "create" : "\(experimentID)/\(runID)/artifacts/model/MLmodel",
         ]
@@ -158,6 +170,8 @@ struct AccessFixture {
             "new_name": model + "-renamed", "username": targetUser, "password": "Secret-pass-new",
             "resource_type": "experiment", "resource_id": experimentID, "permission": "READ",
             "deployment": deployment, "path": experimentID, "when": "requests > 5", "model": "\(model)/1",
+            "trace_id": traceID, "trace_ids": [traceID], "trace": traceBody,
+            "locations": [["type": "MLFLOW_EXPERIMENT", "mlflow_experiment": ["experiment_id": experimentID]]],
             "name": pattern.hasPrefix("/api/2.0/keel/pipelines") ? pipeline : pattern.hasPrefix("/api/2.0/keel/deployments") ? deployment : model,
         ]
         // Token routes act on the caller's own tokens unless a username says otherwise.
@@ -166,6 +180,6 @@ struct AccessFixture {
             let values = (value as? [String]) ?? [value as? String ?? ""]
             return values.map { "\(key)=\($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? $0)" }
         }.joined(separator: "&")
-        return Call(method: method, path: path, query: query, body: fields)
+        return Call(experimentID: experimentID, method: method, path: path, query: query, body: fields)
     }
 }

@@ -33,5 +33,6 @@ extension Migration {
         .permissions,
         .sensitiveColumns,
         .inferenceCallers,
+        .traces,
     ]
 }

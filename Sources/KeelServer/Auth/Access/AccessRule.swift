@@ -54,6 +54,16 @@ enum ResourceLocator: Sendable {
     case pipeline
     /// The `resource_type` and `resource_id` of a permission grant.
     case grantTarget
+    /// The `x-mlflow-experiment-id` header of an OTLP export.
+    case experimentHeader
+    /// `trace.trace_info.trace_location.mlflow_experiment.experiment_id` (StartTraceV3).
+    case traceInfoExperiment
+    /// The experiments of a trace search: `locations[].mlflow_experiment.experiment_id`.
+    case traceLocations
+    /// `trace_id` (path or query): the trace's experiment.
+    case trace
+    /// Each of `trace_ids`: their experiments.
+    case traces
 }
 
 /// How the server learns the id of a resource a request created.

@@ -116,11 +116,20 @@ enum AccessRules {
         (.patch, "/users/update-password", .selfOrAdmin(field: "username")),
         (.patch, "/users/update-admin", .admin),
         (.delete, "/users/delete", .admin),
+
+        (.patch, "/traces/{trace_id}/tags", .resource(.edit, .trace)),
+        (.delete, "/traces/{trace_id}/tags", .resource(.edit, .trace)),
+        (.post, "/traces/delete-traces", .resource(.manage, experiment)),
     ]
 
     /// Under `/api/3.0/mlflow` and `/ajax-api/3.0/mlflow`.
     private static let mlflowV3: [Entry] = [
         (.get, "/server-info", .anyUser),
+        (.post, "/traces", .resource(.edit, .traceInfoExperiment)),
+        (.get, "/traces/get", .resource(.read, .trace)),
+        (.get, "/traces/batchGet", .resource(.read, .traces)),
+        (.post, "/traces/search", .resource(.read, .traceLocations)),
+        (.get, "/traces/{trace_id}", .resource(.read, .trace)),
         (.post, "/users/permissions/grant", .resource(.manage, .grantTarget)),
         (.post, "/users/permissions/revoke", .resource(.manage, .grantTarget)),
         (.get, "/users/permissions/get", .selfOrManager(field: "username", .grantTarget)),
@@ -133,6 +142,8 @@ enum AccessRules {
     /// Keel's own routes, the artifact proxy and the serving protocols.
     private static let keel: [Entry] = [
         (.get, "/health", .open),
+        // OTLP span export: MLflow's client and any OpenTelemetry SDK.
+        (.post, "/v1/traces", .resource(.edit, .experimentHeader)),
         (.get, "/version", .anyUser),
         (.get, "/metrics", .anyUser),
 

@@ -122,7 +122,7 @@ struct AuthorizationMiddleware: RouterMiddleware {
         case .selfOrAdmin, .selfOrManager, .create: true
         case .resource(_, let locator):
             switch locator {
-            case .artifactPath, .alertRule, .pipeline: false
+            case .artifactPath, .alertRule, .pipeline, .experimentHeader: false
             default: true
             }
         }

@@ -1,5 +1,7 @@
 import Hummingbird
 import KeelCore
+import Foundation
+import KeelGenAI
 import KeelGovernance
 import KeelMonitoring
 import KeelStore
@@ -11,6 +13,7 @@ import KeelTracking
 struct ResourceResolver: Sendable {
     let tracking: TrackingService
     let alerts: AlertService
+    let traces: TraceService
 
     /// The resources named by the request; empty when it names none (then only admins pass).
     func resolve(_ locator: ResourceLocator, fields: RequestFields, request: Request) async throws -> [ResourceRef] {
@@ -50,6 +53,21 @@ struct ResourceResolver: Sendable {
         case .grantTarget:
             guard let type = fields.string("resource_type"), let id = fields.string("resource_id") else { return [] }
             return [ResourceRef(try ResourceKind(parsing: type), id)]
+        case .experimentHeader:
+            return try request.headers[OTLPController.experimentHeader].map { [try experiment($0)] } ?? []
+        case .traceInfoExperiment:
+            let info = (fields.values["trace"] as? [String: Any])?["trace_info"] as? [String: Any]
+            return try Self.locationExperiment(info?["trace_location"]).map { [try experiment($0)] } ?? []
+        case .traceLocations:
+            let locations = fields.values["locations"] as? [Any] ?? []
+            return try (locations.compactMap(Self.locationExperiment) + fields.strings("experiment_ids")).map(experiment)
+        case .trace:
+            guard let id = fields.string("trace_id") else { return [] }
+            return [ResourceRef(.experiment, String(try await traces.experimentID(of: id)))]
+        case .traces:
+            var experiments: Set<String> = []
+            for id in fields.strings("trace_ids") { experiments.insert(String(try await traces.experimentID(of: id))) }
+            return experiments.sorted().map { ResourceRef(.experiment, $0) }
         }
     }
 
@@ -66,7 +84,18 @@ struct ResourceResolver: Sendable {
         case .alertRule: "the alert rule id"
         case .pipeline: "the pipeline name"
         case .grantTarget: "resource_type and resource_id"
+        case .experimentHeader: "the x-mlflow-experiment-id header"
+        case .traceInfoExperiment: "trace_info.trace_location"
+        case .traceLocations: "locations"
+        case .trace: "trace_id"
+        case .traces: "trace_ids"
         }
+    }
+
+    /// `{"mlflow_experiment": {"experiment_id": "1"}}` → "1".
+    private static func locationExperiment(_ location: Any?) -> String? {
+        let id = ((location as? [String: Any])?["mlflow_experiment"] as? [String: Any])?["experiment_id"]
+        return (id as? String) ?? (id as? NSNumber)?.stringValue
     }
 
     private func experiment(_ text: String) throws -> ResourceRef {

@@ -1,0 +1,209 @@
+import Foundation
+import KeelCore
+import KeelStore
+import KeelTracking
+import SQLKit
+
+/// The `traces`, `trace_tags`, `trace_metadata` and `trace_spans` tables.
+struct TraceStore: Sendable {
+    let store: any MetadataStore
+
+    private struct Row: Decodable {
+        let traceId: String
+        let experimentId: Int64
+        let requestTime: Int64
+        let executionDuration: Int64?
+        let state: String
+        let clientRequestId: String?
+        let requestPreview: String?
+        let responsePreview: String?
+    }
+
+    private struct KeyValueRow: Decodable {
+        let traceId: String
+        let key: String
+        let value: String
+    }
+
+    static let columns = [
+        "trace_id", "experiment_id", "request_time", "execution_duration", "state", "client_request_id", "request_preview", "response_preview",
+    ]
+
+    /// Creates or updates a trace's info, merging its tags and metadata into what is stored.
+    func upsert(_ info: TraceInfo, name: String?) async throws {
+        try await store.write { database in
+            let exists = try await database.select().column("trace_id").from("traces").where("trace_id", .equal, info.traceID).first() != nil
+            if exists {
+                try await database.update("traces")
+                    .set("experiment_id", to: info.experimentID).set("request_time", to: info.requestTime)
+                    .set("execution_duration", to: SQLBind(info.executionDuration)).set("state", to: info.state)
+                    .set("client_request_id", to: SQLBind(info.clientRequestID)).set("request_preview", to: SQLBind(info.requestPreview))
+                    .set("response_preview", to: SQLBind(info.responsePreview))
+                    .where("trace_id", .equal, info.traceID).run()
+                if let name { try await database.update("traces").set("name", to: name).where("trace_id", .equal, info.traceID).run() }
+            } else {
+                try await Self.insert(info, name: name, in: database)
+            }
+            try await Self.put(info.tags, table: "trace_tags", trace: info.traceID, in: database)
+            try await Self.put(info.metadata, table: "trace_metadata", trace: info.traceID, in: database)
+        }
+    }
+
+    static func insert(_ info: TraceInfo, name: String?, in database: any SQLDatabase) async throws {
+        try await database.insert(into: "traces").columns(columns + ["name"]).values(
+            SQLBind(info.traceID), SQLBind(info.experimentID), SQLBind(info.requestTime), SQLBind(info.executionDuration),
+            SQLBind(info.state), SQLBind(info.clientRequestID), SQLBind(info.requestPreview), SQLBind(info.responsePreview), SQLBind(name)
+        ).run()
+    }
+
+    static func put(_ values: [String: String], table: String, trace: String, in database: any SQLDatabase) async throws {
+        for (key, value) in values.sorted(by: { $0.key < $1.key }) {
+            try await database.delete(from: table).where("trace_id", .equal, trace).where("key", .equal, key).run()
+            try await database.insert(into: table).columns("trace_id", "key", "value").values(SQLBind(trace), SQLBind(key), SQLBind(value)).run()
+        }
+    }
+
+    /// Stores spans; a trace they name that does not exist yet is created from its root span.
+    func insert(_ spans: [OTLPSpan], experimentID: Int64) async throws {
+        let byTrace = Dictionary(grouping: spans, by: \.mlflowTraceID)
+        try await store.write { database in
+            for (traceID, spans) in byTrace.sorted(by: { $0.key < $1.key }) {
+                let row = try await database.select().columns("experiment_id").from("traces").where("trace_id", .equal, traceID).first()
+                if let row, try row.decode(column: "experiment_id", as: Int64.self) != experimentID {
+                    throw KeelError.invalidParameter("Trace '\(traceID)' belongs to another experiment.")
+                }
+                let root = spans.first { $0.parentSpanID.isEmpty }
+                if row == nil {
+                    let first = root ?? spans.min { $0.startNanos < $1.startNanos }!
+                    let info = TraceInfo(
+                        traceID: traceID, experimentID: experimentID, requestTime: Int64(first.startNanos / 1_000_000),
+                        executionDuration: root.map { Int64(($0.endNanos &- $0.startNanos) / 1_000_000) },
+                        state: root.map { $0.statusCode == "STATUS_CODE_ERROR" ? "ERROR" : "OK" } ?? "IN_PROGRESS"
+                    )
+                    try await Self.insert(info, name: root?.name, in: database)
+                } else if let root {
+                    // A root that arrives after the trace's info changes nothing the client sent.
+                    try await database.raw("""
+                        UPDATE traces SET name = COALESCE(name, \(bind: root.name)) WHERE trace_id = \(bind: traceID)
+                        """).run()
+                }
+                var tags = [TraceInfo.spansLocationTag: "TRACKING_STORE"]
+                for (key, value) in spans[0].resource where !key.hasPrefix("telemetry.sdk.") && !key.hasPrefix("mlflow.") {
+                    tags[key] = value.text
+                }
+                try await Self.put(tags, table: "trace_tags", trace: traceID, in: database)
+                for span in spans {
+                    let content = try JSONSerialization.data(withJSONObject: span.protoJSON(), options: [.sortedKeys])
+                    try await database.delete(from: "trace_spans").where("trace_id", .equal, traceID).where("span_id", .equal, span.spanHex).run()
+                    try await database.insert(into: "trace_spans")
+                        .columns("trace_id", "span_id", "parent_span_id", "name", "start_ns", "end_ns", "status", "content")
+                        .values(
+                            SQLBind(traceID), SQLBind(span.spanHex), SQLBind(span.parentHex), SQLBind(span.name),
+                            SQLBind(Int64(bitPattern: span.startNanos)), SQLBind(Int64(bitPattern: span.endNanos)),
+                            SQLBind(span.statusCode), SQLBind(String(decoding: content, as: UTF8.self))
+                        ).run()
+                }
+            }
+        }
+    }
+
+    /// The infos of these traces, in the order asked (missing ones left out).
+    func infos(_ ids: [String]) async throws -> [TraceInfo] {
+        guard !ids.isEmpty else { return [] }
+        return try await store.read { database in try await Self.infos(ids, in: database) }
+    }
+
+    static func infos(_ ids: [String], in database: any SQLDatabase) async throws -> [TraceInfo] {
+        let rows = try await database.select().columns(columns.map { SQLColumn($0) }).from("traces")
+            .where("trace_id", .in, ids).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
+        let tags = try await database.select().columns("trace_id", "key", "value").from("trace_tags").where("trace_id", .in, ids)
+            .all(decoding: KeyValueRow.self, keyDecodingStrategy: .convertFromSnakeCase)
+        let metadata = try await database.select().columns("trace_id", "key", "value").from("trace_metadata").where("trace_id", .in, ids)
+            .all(decoding: KeyValueRow.self, keyDecodingStrategy: .convertFromSnakeCase)
+        var byID: [String: TraceInfo] = [:]
+        for row in rows {
+            byID[row.traceId] = TraceInfo(
+                traceID: row.traceId, experimentID: row.experimentId, requestTime: row.requestTime, executionDuration: row.executionDuration,
+                state: row.state, clientRequestID: row.clientRequestId, requestPreview: row.requestPreview, responsePreview: row.responsePreview
+            )
+        }
+        for tag in tags { byID[tag.traceId]?.tags[tag.key] = tag.value }
+        for entry in metadata { byID[entry.traceId]?.metadata[entry.key] = entry.value }
+        return ids.compactMap { byID[$0] }
+    }
+
+    /// The spans of a trace as stored proto-JSON texts, by start time.
+    func spans(_ traceID: String) async throws -> [String] {
+        try await store.read { database in
+            try await database.select().column("content").from("trace_spans").where("trace_id", .equal, traceID)
+                .orderBy("start_ns").orderBy("span_id").all().map { try $0.decode(column: "content", as: String.self) }
+        }
+    }
+
+    func setTag(_ traceID: String, key: String, value: String?) async throws {
+        try await store.write { database in
+            guard try await database.select().column("trace_id").from("traces").where("trace_id", .equal, traceID).first() != nil else {
+                throw KeelError.notFound("Trace with ID '\(traceID)' not found.")
+            }
+            try await database.delete(from: "trace_tags").where("trace_id", .equal, traceID).where("key", .equal, key).run()
+            if let value {
+                try await database.insert(into: "trace_tags").columns("trace_id", "key", "value").values(SQLBind(traceID), SQLBind(key), SQLBind(value)).run()
+            }
+        }
+    }
+
+    /// Deletes traces of an experiment, by id or the oldest before a time; returns how many.
+    func delete(experimentID: Int64, ids: [String]?, before: Int64?, limit: Int?) async throws -> Int {
+        try await store.write { database in
+            let query = database.select().column("trace_id").from("traces").where("experiment_id", .equal, experimentID)
+            if let ids { query.where("trace_id", .in, ids) }
+            if let before { query.where("request_time", .lessThanOrEqual, before) }
+            query.orderBy("request_time")
+            if let limit { query.limit(limit) }
+            let doomed = try await query.all().map { try $0.decode(column: "trace_id", as: String.self) }
+            guard !doomed.isEmpty else { return 0 }
+            for table in ["trace_spans", "trace_tags", "trace_metadata", "traces"] {
+                try await database.delete(from: table).where("trace_id", .in, doomed).run()
+            }
+            return doomed.count
+        }
+    }
+
+    /// One page of trace ids matching a search, and whether more follow.
+    func search(experimentIDs: [Int64], filter: TraceFilter, order: [(column: String, ascending: Bool)], limit: Int, offset: Int) async throws -> (infos: [TraceInfo], more: Bool) {
+        try await store.read { database in
+            var sql: SQLQueryString = "SELECT t.trace_id FROM traces t WHERE t.experiment_id IN \(SQLBind.group(experimentIDs))"
+            for clause in filter.clauses { sql = sql + " AND " + (try Self.condition(clause)) }
+            let orderText = (order + [("request_time", false), ("trace_id", true)]).map { "t.\($0.column) \($0.ascending ? "ASC" : "DESC")" }
+            sql = sql + " ORDER BY \(unsafeRaw: orderText.joined(separator: ", ")) LIMIT \(bind: limit + 1) OFFSET \(bind: offset)"
+            let ids = try await database.raw(sql).all().map { try $0.decode(column: "trace_id", as: String.self) }
+            let page = Array(ids.prefix(limit))
+            return (try await Self.infos(page, in: database), ids.count > limit)
+        }
+    }
+
+    private static func condition(_ clause: TraceFilter.Clause) throws -> SQLQueryString {
+        switch clause.field {
+        case .attribute("timestamp_ms"): return try SearchSQL.comparison("t.request_time", clause.comparator, clause.value)
+        case .attribute("execution_time_ms"): return try SearchSQL.comparison("t.execution_duration", clause.comparator, clause.value)
+        case .attribute("status"): return try SearchSQL.comparison("t.state", clause.comparator, clause.value)
+        case .attribute("name"): return try SearchSQL.comparison("t.name", clause.comparator, clause.value)
+        case .attribute("trace_id"): return try SearchSQL.comparison("t.trace_id", clause.comparator, clause.value)
+        case .attribute("client_request_id"): return try SearchSQL.comparison("t.client_request_id", clause.comparator, clause.value)
+        case .attribute("run_id"):
+            let metadata = SearchClause(entity: .tag, key: "mlflow.sourceRun", comparator: clause.comparator, value: clause.value)
+            return try SearchSQL.keyValueCondition(table: "trace_metadata", ownerColumn: "trace_id", owner: "t.trace_id", clause: metadata)
+        case .attribute(let other): throw KeelError.invalidParameter("Cannot filter traces on '\(other)'.")
+        case .tag(let key):
+            return try SearchSQL.keyValueCondition(
+                table: "trace_tags", ownerColumn: "trace_id", owner: "t.trace_id",
+                clause: SearchClause(entity: .tag, key: key, comparator: clause.comparator, value: clause.value)
+            )
+        case .metadata(let key):
+            return try SearchSQL.keyValueCondition(
+                table: "trace_metadata", ownerColumn: "trace_id", owner: "t.trace_id",
+                clause: SearchClause(entity: .tag, key: key, comparator: clause.comparator, value: clause.value)
+            )
+        }
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import Hummingbird
+import KeelCore
+import KeelGenAI
+import NIOCore
+
+/// MLflow 3's trace routes, as its client 3.17.2 calls them (docs/reference/mlflow-tracing-wire.md):
+/// `POST /api/3.0/mlflow/traces` (StartTraceV3), `GET …/traces/{trace_id}`, `GET …/traces/get`,
+/// `GET …/traces/batchGet`, `POST …/traces/search`, and the v2 tag and delete routes.
+struct TracesController: Sendable {
+    typealias Context = KeelRequestContext
+    let traces: TraceService
+
+    func addRoutes(v3 group: RouterGroup<Context>) {
+        group.post("traces", use: start)
+        group.get("traces/get", use: get)
+        group.get("traces/batchGet", use: batchGet)
+        group.post("traces/search", use: search)
+        group.get("traces/{trace_id}", use: info)
+    }
+
+    func addRoutes(v2 group: RouterGroup<Context>) {
+        group.patch("traces/{trace_id}/tags", use: setTag)
+        group.delete("traces/{trace_id}/tags", use: deleteTag)
+        group.post("traces/delete-traces", use: delete)
+    }
+
+    @Sendable func start(_ request: Request, context: Context) async throws -> Response {
+        let body = try await Self.object(request, context: context)
+        guard let trace = body["trace"] as? [String: Any], let info = trace["trace_info"] as? [String: Any] else {
+            throw KeelError.invalidParameter("The body must be {\"trace\": {\"trace_info\": {...}}}.")
+        }
+        let stored = try await traces.start(try TraceJSON.parseInfo(info))
+        return ServingHTTP.json(["trace": ["trace_info": TraceJSON.info(stored)]])
+    }
+
+    @Sendable func info(_ request: Request, context: Context) async throws -> Response {
+        let info = try await traces.info(try context.parameters.require("trace_id"))
+        return ServingHTTP.json(["trace": ["trace_info": TraceJSON.info(info)]])
+    }
+
+    @Sendable func get(_ request: Request, context: Context) async throws -> Response {
+        guard let id = request.uri.queryParameters["trace_id"].map(String.init) else {
+            throw KeelError.invalidParameter("Missing value for required parameter 'trace_id'.")
+        }
+        let info = try await traces.info(id)
+        return Self.raw("{\"trace\":\(try TraceJSON.trace(info, spans: try await traces.spans(id)))}")
+    }
+
+    @Sendable func batchGet(_ request: Request, context: Context) async throws -> Response {
+        let ids = QueryString.parse(request.uri.query ?? "").filter { $0.key == "trace_ids" }.map(\.value)
+        guard !ids.isEmpty, ids.count <= 100 else { throw KeelError.invalidParameter("Give 1 to 100 trace_ids.") }
+        var parts: [String] = []
+        for info in try await traces.infos(ids) {
+            parts.append(try TraceJSON.trace(info, spans: try await traces.spans(info.traceID)))
+        }
+        return Self.raw("{\"traces\":[\(parts.joined(separator: ","))]}")
+    }
+
+    @Sendable func search(_ request: Request, context: Context) async throws -> Response {
+        let body = try await Self.object(request, context: context)
+        let locations = body["locations"] as? [[String: Any]] ?? []
+        var experiments = locations.compactMap { location -> String? in
+            let id = (location["mlflow_experiment"] as? [String: Any])?["experiment_id"]
+            return (id as? String) ?? (id as? NSNumber)?.stringValue
+        }
+        experiments += (body["experiment_ids"] as? [Any] ?? []).compactMap { ($0 as? String) ?? ($0 as? NSNumber)?.stringValue }
+        let maxResults = (body["max_results"] as? NSNumber)?.intValue ?? (body["max_results"] as? String).flatMap(Int.init)
+        let page = try await traces.search(
+            experimentIDs: experiments, filter: body["filter"] as? String, orderBy: body["order_by"] as? [String] ?? [],
+            maxResults: maxResults, pageToken: body["page_token"] as? String
+        )
+        var answer: [String: Any] = ["traces": page.traces.map(TraceJSON.info)]
+        if let token = page.nextPageToken { answer["next_page_token"] = token }
+        return ServingHTTP.json(answer)
+    }
+
+    @Sendable func setTag(_ request: Request, context: Context) async throws -> Response {
+        let body = try await Self.object(request, context: context)
+        guard let key = body["key"] as? String, let value = body["value"] as? String else {
+            throw KeelError.invalidParameter("The body must be {\"key\": ..., \"value\": ...}.")
+        }
+        try await traces.setTag(try context.parameters.require("trace_id"), key: key, value: value)
+        return ServingHTTP.json([:])
+    }
+
+    @Sendable func deleteTag(_ request: Request, context: Context) async throws -> Response {
+        let body = try await Self.object(request, context: context)
+        guard let key = (body["key"] as? String) ?? request.uri.queryParameters["key"].map(String.init) else {
+            throw KeelError.invalidParameter("Missing value for required parameter 'key'.")
+        }
+        try await traces.deleteTag(try context.parameters.require("trace_id"), key: key)
+        return ServingHTTP.json([:])
+    }
+
+    @Sendable func delete(_ request: Request, context: Context) async throws -> Response {
+        let body = try await Self.object(request, context: context)
+        let experiment = (body["experiment_id"] as? String) ?? (body["experiment_id"] as? NSNumber)?.stringValue
+        guard let experiment else { throw KeelError.invalidParameter("Missing value for required parameter 'experiment_id'.") }
+        let deleted = try await traces.delete(
+            experimentID: experiment, traceIDs: body["request_ids"] as? [String],
+            maxTimestamp: (body["max_timestamp_millis"] as? NSNumber)?.int64Value, maxTraces: (body["max_traces"] as? NSNumber)?.intValue
+        )
+        return ServingHTTP.json(["traces_deleted": deleted])
+    }
+
+    static func object(_ request: Request, context: Context) async throws -> [String: Any] {
+        let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        if buffer.readableBytes == 0 { return [:] }
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(buffer: buffer))) as? [String: Any] else {
+            throw KeelError.invalidParameter("The body must be a JSON object.")
+        }
+        return object
+    }
+
+    static func raw(_ json: String) -> Response {
+        Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: json)))
+    }
+}
