@@ -115,6 +115,7 @@ func buildRouter(
     router.add(middleware: MLflowErrorMiddleware())
     let audit = AuditLog(store: metadata)
     let traces = TraceService(store: metadata)
+    let assessments = AssessmentService(store: metadata)
     let tracking = TrackingService(store: metadata)
     let registry = RegistryService(store: metadata, tracking: tracking)
     if let internalToken {
@@ -140,7 +141,9 @@ func buildRouter(
     for prefix in ["api/3.0/mlflow", "ajax-api/3.0/mlflow"] {
         PermissionsController(permissions: permissions, identities: identities).addRoutes(v3: router.group(RouterPath(prefix)))
         TracesController(traces: traces).addRoutes(v3: router.group(RouterPath(prefix)))
+        AssessmentsController(assessments: assessments).addRoutes(v3: router.group(RouterPath(prefix)))
     }
+    AssessmentsController(assessments: assessments).addRoutes(keel: router.group("api/2.0/keel"))
     for prefix in ["api/2.0/mlflow", "ajax-api/2.0/mlflow"] {
         TracesController(traces: traces).addRoutes(v2: router.group(RouterPath(prefix)))
     }

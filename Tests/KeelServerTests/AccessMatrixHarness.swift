@@ -160,6 +160,7 @@ struct AccessFixture {
             "{username}": targetUser,
             "{model_id}": loggedModelID,
             "{trace_id}": traceID,
+            "{assessment_id}": "a-" + String(repeating: "0", count: 32),
             "{key}": "k",
             "**": pattern.contains("/mpu/") ? "create" : "\(experimentID)/\(runID)/artifacts/model/MLmodel",
         ]

@@ -15,6 +15,8 @@ public struct TraceInfo: Sendable, Equatable {
     public var responsePreview: String?
     public var tags: [String: String]
     public var metadata: [String: String]
+    /// The trace's assessments as MLflow proto-JSON objects (text), oldest first.
+    public var assessments: [String] = []
 
     public init(
         traceID: String, experimentID: Int64, requestTime: Int64, executionDuration: Int64?, state: String,

@@ -30,36 +30,42 @@ struct TraceStore: Sendable {
     ]
 
     /// Creates or updates a trace's info, merging its tags and metadata into what is stored.
+    ///
+    /// Spans and the info of one trace arrive at the same moment from MLflow's client, on two
+    /// connections: rows are created with `ON CONFLICT DO NOTHING` and then updated, so neither
+    /// request fails on the other's row.
     func upsert(_ info: TraceInfo, name: String?) async throws {
         try await store.write { database in
-            let exists = try await database.select().column("trace_id").from("traces").where("trace_id", .equal, info.traceID).first() != nil
-            if exists {
-                try await database.update("traces")
-                    .set("experiment_id", to: info.experimentID).set("request_time", to: info.requestTime)
-                    .set("execution_duration", to: SQLBind(info.executionDuration)).set("state", to: info.state)
-                    .set("client_request_id", to: SQLBind(info.clientRequestID)).set("request_preview", to: SQLBind(info.requestPreview))
-                    .set("response_preview", to: SQLBind(info.responsePreview))
-                    .where("trace_id", .equal, info.traceID).run()
-                if let name { try await database.update("traces").set("name", to: name).where("trace_id", .equal, info.traceID).run() }
-            } else {
-                try await Self.insert(info, name: name, in: database)
-            }
+            try await Self.insert(info, name: name, in: database)
+            try await database.update("traces")
+                .set("experiment_id", to: info.experimentID).set("request_time", to: info.requestTime)
+                .set("execution_duration", to: SQLBind(info.executionDuration)).set("state", to: info.state)
+                .set("client_request_id", to: SQLBind(info.clientRequestID)).set("request_preview", to: SQLBind(info.requestPreview))
+                .set("response_preview", to: SQLBind(info.responsePreview))
+                .where("trace_id", .equal, info.traceID).run()
+            if let name { try await database.update("traces").set("name", to: name).where("trace_id", .equal, info.traceID).run() }
             try await Self.put(info.tags, table: "trace_tags", trace: info.traceID, in: database)
             try await Self.put(info.metadata, table: "trace_metadata", trace: info.traceID, in: database)
         }
     }
 
+    /// Creates the trace's row unless it exists.
     static func insert(_ info: TraceInfo, name: String?, in database: any SQLDatabase) async throws {
-        try await database.insert(into: "traces").columns(columns + ["name"]).values(
-            SQLBind(info.traceID), SQLBind(info.experimentID), SQLBind(info.requestTime), SQLBind(info.executionDuration),
-            SQLBind(info.state), SQLBind(info.clientRequestID), SQLBind(info.requestPreview), SQLBind(info.responsePreview), SQLBind(name)
-        ).run()
+        try await database.raw("""
+            INSERT INTO traces (trace_id, experiment_id, request_time, execution_duration, state, client_request_id,
+                request_preview, response_preview, name)
+            VALUES (\(bind: info.traceID), \(bind: info.experimentID), \(bind: info.requestTime), \(bind: info.executionDuration),
+                \(bind: info.state), \(bind: info.clientRequestID), \(bind: info.requestPreview), \(bind: info.responsePreview), \(bind: name))
+            ON CONFLICT (trace_id) DO NOTHING
+            """).run()
     }
 
     static func put(_ values: [String: String], table: String, trace: String, in database: any SQLDatabase) async throws {
         for (key, value) in values.sorted(by: { $0.key < $1.key }) {
-            try await database.delete(from: table).where("trace_id", .equal, trace).where("key", .equal, key).run()
-            try await database.insert(into: table).columns("trace_id", "key", "value").values(SQLBind(trace), SQLBind(key), SQLBind(value)).run()
+            try await database.raw("""
+                INSERT INTO \(ident: table) (trace_id, key, value) VALUES (\(bind: trace), \(bind: key), \(bind: value))
+                ON CONFLICT (trace_id, key) DO UPDATE SET value = excluded.value
+                """).run()
         }
     }
 
@@ -68,21 +74,20 @@ struct TraceStore: Sendable {
         let byTrace = Dictionary(grouping: spans, by: \.mlflowTraceID)
         try await store.write { database in
             for (traceID, spans) in byTrace.sorted(by: { $0.key < $1.key }) {
+                let root = spans.first { $0.parentSpanID.isEmpty }
+                let first = root ?? spans.min { $0.startNanos < $1.startNanos }!
+                let info = TraceInfo(
+                    traceID: traceID, experimentID: experimentID, requestTime: Int64(first.startNanos / 1_000_000),
+                    executionDuration: root.map { Int64(($0.endNanos &- $0.startNanos) / 1_000_000) },
+                    state: root.map { $0.statusCode == "STATUS_CODE_ERROR" ? "ERROR" : "OK" } ?? "IN_PROGRESS"
+                )
+                // Created from the spans unless the client's info came first, which then stands.
+                try await Self.insert(info, name: root?.name, in: database)
                 let row = try await database.select().columns("experiment_id").from("traces").where("trace_id", .equal, traceID).first()
-                if let row, try row.decode(column: "experiment_id", as: Int64.self) != experimentID {
+                guard let row, try row.decode(column: "experiment_id", as: Int64.self) == experimentID else {
                     throw KeelError.invalidParameter("Trace '\(traceID)' belongs to another experiment.")
                 }
-                let root = spans.first { $0.parentSpanID.isEmpty }
-                if row == nil {
-                    let first = root ?? spans.min { $0.startNanos < $1.startNanos }!
-                    let info = TraceInfo(
-                        traceID: traceID, experimentID: experimentID, requestTime: Int64(first.startNanos / 1_000_000),
-                        executionDuration: root.map { Int64(($0.endNanos &- $0.startNanos) / 1_000_000) },
-                        state: root.map { $0.statusCode == "STATUS_CODE_ERROR" ? "ERROR" : "OK" } ?? "IN_PROGRESS"
-                    )
-                    try await Self.insert(info, name: root?.name, in: database)
-                } else if let root {
-                    // A root that arrives after the trace's info changes nothing the client sent.
+                if let root {
                     try await database.raw("""
                         UPDATE traces SET name = COALESCE(name, \(bind: root.name)) WHERE trace_id = \(bind: traceID)
                         """).run()
@@ -94,14 +99,14 @@ struct TraceStore: Sendable {
                 try await Self.put(tags, table: "trace_tags", trace: traceID, in: database)
                 for span in spans {
                     let content = try JSONSerialization.data(withJSONObject: span.protoJSON(), options: [.sortedKeys])
-                    try await database.delete(from: "trace_spans").where("trace_id", .equal, traceID).where("span_id", .equal, span.spanHex).run()
-                    try await database.insert(into: "trace_spans")
-                        .columns("trace_id", "span_id", "parent_span_id", "name", "start_ns", "end_ns", "status", "content")
-                        .values(
-                            SQLBind(traceID), SQLBind(span.spanHex), SQLBind(span.parentHex), SQLBind(span.name),
-                            SQLBind(Int64(bitPattern: span.startNanos)), SQLBind(Int64(bitPattern: span.endNanos)),
-                            SQLBind(span.statusCode), SQLBind(String(decoding: content, as: UTF8.self))
-                        ).run()
+                    try await database.raw("""
+                        INSERT INTO trace_spans (trace_id, span_id, parent_span_id, name, start_ns, end_ns, status, content)
+                        VALUES (\(bind: traceID), \(bind: span.spanHex), \(bind: span.parentHex), \(bind: span.name),
+                            \(bind: Int64(bitPattern: span.startNanos)), \(bind: Int64(bitPattern: span.endNanos)), \(bind: span.statusCode),
+                            \(bind: String(decoding: content, as: UTF8.self)))
+                        ON CONFLICT (trace_id, span_id) DO UPDATE SET parent_span_id = excluded.parent_span_id, name = excluded.name,
+                            start_ns = excluded.start_ns, end_ns = excluded.end_ns, status = excluded.status, content = excluded.content
+                        """).run()
                 }
             }
         }
@@ -114,6 +119,7 @@ struct TraceStore: Sendable {
     }
 
     static func infos(_ ids: [String], in database: any SQLDatabase) async throws -> [TraceInfo] {
+        guard !ids.isEmpty else { return [] }
         let rows = try await database.select().columns(columns.map { SQLColumn($0) }).from("traces")
             .where("trace_id", .in, ids).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
         let tags = try await database.select().columns("trace_id", "key", "value").from("trace_tags").where("trace_id", .in, ids)
@@ -128,6 +134,11 @@ struct TraceStore: Sendable {
             )
         }
         for tag in tags { byID[tag.traceId]?.tags[tag.key] = tag.value }
+        let assessments = try await database.select().columns("trace_id", "content").from("trace_assessments").where("trace_id", .in, ids)
+            .orderBy("created_at").orderBy("assessment_id").all()
+        for row in assessments {
+            byID[try row.decode(column: "trace_id", as: String.self)]?.assessments.append(try row.decode(column: "content", as: String.self))
+        }
         for entry in metadata { byID[entry.traceId]?.metadata[entry.key] = entry.value }
         return ids.compactMap { byID[$0] }
     }
@@ -162,7 +173,7 @@ struct TraceStore: Sendable {
             if let limit { query.limit(limit) }
             let doomed = try await query.all().map { try $0.decode(column: "trace_id", as: String.self) }
             guard !doomed.isEmpty else { return 0 }
-            for table in ["trace_spans", "trace_tags", "trace_metadata", "traces"] {
+            for table in ["trace_spans", "trace_tags", "trace_metadata", "trace_assessments", "traces"] {
                 try await database.delete(from: table).where("trace_id", .in, doomed).run()
             }
             return doomed.count

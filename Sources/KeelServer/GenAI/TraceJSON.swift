@@ -13,7 +13,7 @@ enum TraceJSON {
             "state": info.state,
             "trace_metadata": info.metadata,
             "tags": info.tags,
-            "assessments": [Any](),
+            "assessments": info.assessments.compactMap { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any] },
         ]
         if let millis = info.executionDuration { object["execution_duration"] = Self.duration(millis) }
         if let id = info.clientRequestID { object["client_request_id"] = id }

@@ -1,8 +1,10 @@
 import SQLKit
 
 extension Migration {
-    /// GenAI traces: one row per trace (MLflow's TraceInfoV3), its tags and metadata, and its
-    /// spans, each kept as the OpenTelemetry proto-JSON the read API answers with.
+    /// GenAI traces: one row per trace (MLflow's TraceInfoV3), its tags and metadata, its spans
+    /// (each kept as the OpenTelemetry proto-JSON the read API answers with) and its assessments
+    /// (human and judge feedback, expectations), kept as MLflow's proto-JSON with the fields
+    /// searches and aggregations need as columns.
     static let traces = Migration(version: 12, name: "traces") { _ in
         [
             """
@@ -48,6 +50,19 @@ extension Migration {
                 PRIMARY KEY (trace_id, span_id)
             )
             """,
+            """
+            CREATE TABLE trace_assessments (
+                assessment_id TEXT PRIMARY KEY,
+                trace_id TEXT NOT NULL,
+                name TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                source_type TEXT NOT NULL,
+                valid BIGINT NOT NULL,
+                created_at BIGINT NOT NULL,
+                content TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX trace_assessments_by_trace ON trace_assessments (trace_id, created_at)",
         ]
     }
 }

@@ -130,6 +130,10 @@ enum AccessRules {
         (.get, "/traces/batchGet", .resource(.read, .traces)),
         (.post, "/traces/search", .resource(.read, .traceLocations)),
         (.get, "/traces/{trace_id}", .resource(.read, .trace)),
+        (.post, "/traces/{trace_id}/assessments", .resource(.edit, .trace)),
+        (.get, "/traces/{trace_id}/assessments/{assessment_id}", .resource(.read, .trace)),
+        (.patch, "/traces/{trace_id}/assessments/{assessment_id}", .resource(.edit, .trace)),
+        (.delete, "/traces/{trace_id}/assessments/{assessment_id}", .resource(.edit, .trace)),
         (.post, "/users/permissions/grant", .resource(.manage, .grantTarget)),
         (.post, "/users/permissions/revoke", .resource(.manage, .grantTarget)),
         (.get, "/users/permissions/get", .selfOrManager(field: "username", .grantTarget)),
@@ -194,6 +198,8 @@ enum AccessRules {
         (.get, "/api/2.0/keel/pipelines/{name}/runs/{id}", .resource(.read, .pipeline)),
         (.get, "/api/2.0/keel/pipelines/{name}/runs/{id}/events", .resource(.read, .pipeline)),
         (.post, "/api/2.0/keel/pipelines/{name}/runs/{id}/cancel", .resource(.use, .pipeline)),
+
+        (.post, "/api/2.0/keel/traces/{trace_id}/feedback", .resource(.edit, .trace)),
 
         (.get, "/api/2.0/keel/whoami", .anyUser),
         (.post, "/api/2.0/keel/users", .admin),
