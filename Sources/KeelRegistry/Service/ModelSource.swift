@@ -15,6 +15,8 @@ struct ModelSource {
     let runID: String?
     let modelID: String?
 
+    /// The source MLflow's client gives prompt versions, which have no files.
+    static let promptSource = "dummy-source"
     private static let proxyMarker = "/api/2.0/mlflow-artifacts/artifacts/"
     private static let remoteSchemes = ["s3://", "gs://", "wasbs://", "abfss://", "hdfs://", "dbfs:/"]
 

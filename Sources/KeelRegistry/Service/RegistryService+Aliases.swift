@@ -85,13 +85,20 @@ extension RegistryService {
 
     static func aliasedVersionRow(_ name: String, _ alias: String, in database: any SQLDatabase) async throws -> ModelVersionRow {
         _ = try await requireModelRow(name, in: database)
-        guard let row = try await database.raw("""
+        if let row = try await database.raw("""
             SELECT name, alias, version FROM registered_model_aliases WHERE name = \(bind: name) AND alias = \(bind: alias)
-            """).first(decoding: AliasRow.self)
-        else {
-            throw KeelError.invalidParameter("Registered model alias \(alias) not found.")
+            """).first(decoding: AliasRow.self) {
+            return try await requireVersionRow(name, row.version, in: database)
         }
-        return try await requireVersionRow(name, row.version, in: database)
+        // `latest` is reserved (validateAlias refuses it) and always means the newest version,
+        // as MLflow's server resolves it (`load_prompt("prompts:/name@latest")`).
+        struct Newest: Decodable { let newest: Int64? }
+        if alias.lowercased() == "latest",
+           let newest = try await database.raw("SELECT MAX(version) AS newest FROM model_versions WHERE name = \(bind: name)")
+               .first(decoding: Newest.self)?.newest {
+            return try await requireVersionRow(name, newest, in: database)
+        }
+        throw KeelError.invalidParameter("Registered model alias \(alias) not found.")
     }
 
     /// One model's registry events, oldest first (the newest `limit` of them).

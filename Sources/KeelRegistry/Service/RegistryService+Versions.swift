@@ -12,7 +12,12 @@ extension RegistryService {
         let tracking = self.tracking
         return try await store.write { database in
             _ = try await Self.requireModelRow(name, in: database)
-            let resolved = try await ModelSource.resolve(source, runID: runID, modelID: modelID, tracking: tracking, in: database)
+            // A prompt version (MLflow's client tags it and sends "dummy-source") has no files:
+            // its template is a tag, so there is nothing to resolve and nothing to serve.
+            let isPrompt = tags.contains { $0.key == SearchFilter.promptTagKey && $0.value.lowercased() == "true" }
+            let resolved = isPrompt && source == ModelSource.promptSource
+                ? ModelSource(storageLocation: "", runID: nil, modelID: nil)
+                : try await ModelSource.resolve(source, runID: runID, modelID: modelID, tracking: tracking, in: database)
             let now = Timestamp.nowMillis()
             try await Self.touchModel(name, at: now, in: database)
             struct Newest: Decodable { let newest: Int64 }

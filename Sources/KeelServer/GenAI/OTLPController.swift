@@ -5,7 +5,7 @@ import KeelCore
 import KeelGenAI
 import NIOCore
 
-/// `POST /v1/traces`: OTLP/HTTP trace export (protobuf), as MLflow's client and any
+/// `POST /v1/traces`: OTLP/HTTP trace export (protobuf or JSON), as MLflow's client and any
 /// OpenTelemetry SDK send it, with the experiment in the `x-mlflow-experiment-id` header.
 /// Answers an empty `ExportTraceServiceResponse`.
 struct OTLPController: Sendable {
@@ -23,15 +23,18 @@ struct OTLPController: Sendable {
             throw KeelError.invalidParameter("Name the experiment in the x-mlflow-experiment-id header.")
         }
         let contentType = request.headers[.contentType]?.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
-        guard contentType == "application/x-protobuf" else {
-            throw KeelError(.badRequest, "Invalid Content-Type '\(contentType)': send OTLP as application/x-protobuf.")
+        guard contentType == "application/x-protobuf" || contentType == "application/json" else {
+            throw KeelError(.badRequest, "Invalid Content-Type '\(contentType)': send OTLP as application/x-protobuf or application/json.")
         }
         if let encoding = request.headers[.contentEncoding], encoding.lowercased() != "identity" {
             throw KeelError(.badRequest, "Content-Encoding '\(encoding)' is not supported; send the export uncompressed.")
         }
         let body = try await request.body.collect(upTo: context.maxUploadSize)
-        let spans = try OTLPTraceRequest.decode(protobuf: Array(body.readableBytesView))
+        let bytes = Array(body.readableBytesView)
+        let spans = contentType == "application/json" ? try OTLPTraceRequest.decode(json: bytes) : try OTLPTraceRequest.decode(protobuf: bytes)
         _ = try await traces.ingest(spans, experimentID: experiment)
+        // The answer takes the request's encoding: an empty ExportTraceServiceResponse.
+        if contentType == "application/json" { return ServingHTTP.json([:]) }
         return Response(status: .ok, headers: [.contentType: "application/x-protobuf"], body: .init())
     }
 }

@@ -181,3 +181,33 @@ def test_any_otlp_exporter_and_bad_exports(client, experiment, server):
         assert refused.status_code == 200 or refused.json().get("error_code") or refused.json().get("detail")
     # The good trace is untouched by the refused exports.
     assert len(client.get_trace("tr-" + trace_hex.hex()).data.spans) == 3
+
+
+@pytest.mark.skipif(target() == "mlflow", reason="checks Keel's answer shape to OTLP/JSON")
+def test_otlp_json_exports(client, experiment, server):
+    trace_hex = os.urandom(16).hex()
+    body = {"resourceSpans": [{
+        "resource": {"attributes": [{"key": "service.name", "value": {"stringValue": "json-bot"}}]},
+        "scopeSpans": [{"scope": {"name": "manual"}, "spans": [
+            {"traceId": trace_hex, "spanId": "0102030405060708", "name": "root", "kind": 2,
+             "startTimeUnixNano": "1700000000000000000", "endTimeUnixNano": "1700000000250000000",
+             "attributes": [{"key": "tokens", "value": {"intValue": "12"}},
+                            {"key": "inputs", "value": {"kvlistValue": {"values": [{"key": "q", "value": {"stringValue": "hi"}}]}}}],
+             "events": [{"timeUnixNano": "1700000000100000000", "name": "retrieved",
+                         "attributes": [{"key": "docs", "value": {"arrayValue": {"values": [{"intValue": "1"}, {"intValue": "2"}]}}}]}],
+             "status": {"code": 2, "message": "timeout"}},
+            {"traceId": trace_hex, "spanId": "1112131415161718", "parentSpanId": "0102030405060708", "name": "llm",
+             "startTimeUnixNano": "1700000000050000000", "endTimeUnixNano": "1700000000200000000"},
+        ]}]}]}
+    answer = requests.post(f"{server.url}/v1/traces", json=body, headers={"x-mlflow-experiment-id": experiment}, timeout=30)
+    assert answer.status_code == 200, answer.text
+    trace = client.get_trace("tr-" + trace_hex)
+    assert trace.info.state == "ERROR" and trace.info.execution_duration == 250 and trace.info.tags["service.name"] == "json-bot"
+    root = next(span for span in trace.data.spans if span.name == "root")
+    assert root.attributes["tokens"] == 12 and root.attributes["inputs"] == {"q": "hi"}
+    assert root.status.description == "timeout" and root.events[0].attributes["docs"] == [1, 2]
+    assert next(span for span in trace.data.spans if span.name == "llm").parent_id == root.span_id
+
+    bad = requests.post(f"{server.url}/v1/traces", json={"resourceSpans": [{"scopeSpans": [{"spans": [{"traceId": "xyz", "spanId": "01"}]}]}]},
+                        headers={"x-mlflow-experiment-id": experiment}, timeout=30)
+    assert bad.status_code == 400 and "traceId" in bad.json()["message"]
