@@ -97,16 +97,25 @@ struct TraceStore: Sendable {
                     tags[key] = value.text
                 }
                 try await Self.put(tags, table: "trace_tags", trace: traceID, in: database)
-                for span in spans {
-                    let content = try JSONSerialization.data(withJSONObject: span.protoJSON(), options: [.sortedKeys])
-                    try await database.raw("""
-                        INSERT INTO trace_spans (trace_id, span_id, parent_span_id, name, start_ns, end_ns, status, content)
-                        VALUES (\(bind: traceID), \(bind: span.spanHex), \(bind: span.parentHex), \(bind: span.name),
-                            \(bind: Int64(bitPattern: span.startNanos)), \(bind: Int64(bitPattern: span.endNanos)), \(bind: span.statusCode),
-                            \(bind: String(decoding: content, as: UTF8.self)))
-                        ON CONFLICT (trace_id, span_id) DO UPDATE SET parent_span_id = excluded.parent_span_id, name = excluded.name,
+                // One statement per 100 spans: an export of a long agent run is one round trip, not
+                // hundreds. A span sent twice in one export keeps its last copy (one statement may
+                // not touch a row twice).
+                var seen: Set<String> = []
+                let unique = Array(spans.reversed().filter { seen.insert($0.spanHex).inserted }.reversed())
+                for chunk in stride(from: 0, to: unique.count, by: 100).map({ unique[$0..<min($0 + 100, unique.count)] }) {
+                    var sql: SQLQueryString = "INSERT INTO trace_spans (trace_id, span_id, parent_span_id, name, start_ns, end_ns, status, content) VALUES "
+                    for (index, span) in chunk.enumerated() {
+                        let content = String(decoding: try JSONSerialization.data(withJSONObject: span.protoJSON(), options: [.sortedKeys]), as: UTF8.self)
+                        sql = sql + (index == 0 ? "" : ", ") + """
+                            (\(bind: traceID), \(bind: span.spanHex), \(bind: span.parentHex), \(bind: span.name),
+                             \(bind: Int64(bitPattern: span.startNanos)), \(bind: Int64(bitPattern: span.endNanos)), \(bind: span.statusCode), \(bind: content))
+                            """
+                    }
+                    sql = sql + """
+                         ON CONFLICT (trace_id, span_id) DO UPDATE SET parent_span_id = excluded.parent_span_id, name = excluded.name,
                             start_ns = excluded.start_ns, end_ns = excluded.end_ns, status = excluded.status, content = excluded.content
-                        """).run()
+                        """
+                    try await database.raw(sql).run()
                 }
             }
         }
