@@ -105,7 +105,7 @@ struct TraceStore: Sendable {
                 for chunk in stride(from: 0, to: unique.count, by: 100).map({ unique[$0..<min($0 + 100, unique.count)] }) {
                     var sql: SQLQueryString = "INSERT INTO trace_spans (trace_id, span_id, parent_span_id, name, start_ns, end_ns, status, content) VALUES "
                     for (index, span) in chunk.enumerated() {
-                        let content = String(decoding: try JSONSerialization.data(withJSONObject: span.protoJSON(), options: [.sortedKeys]), as: UTF8.self)
+                        let content = String(decoding: try JSONSerialization.data(withJSONObject: span.protoJSON()), as: UTF8.self)
                         sql = sql + (index == 0 ? "" : ", ") + """
                             (\(bind: traceID), \(bind: span.spanHex), \(bind: span.parentHex), \(bind: span.name),
                              \(bind: Int64(bitPattern: span.startNanos)), \(bind: Int64(bitPattern: span.endNanos)), \(bind: span.statusCode), \(bind: content))
@@ -131,10 +131,17 @@ struct TraceStore: Sendable {
         guard !ids.isEmpty else { return [] }
         let rows = try await database.select().columns(columns.map { SQLColumn($0) }).from("traces")
             .where("trace_id", .in, ids).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
-        let tags = try await database.select().columns("trace_id", "key", "value").from("trace_tags").where("trace_id", .in, ids)
-            .all(decoding: KeyValueRow.self, keyDecodingStrategy: .convertFromSnakeCase)
-        let metadata = try await database.select().columns("trace_id", "key", "value").from("trace_metadata").where("trace_id", .in, ids)
-            .all(decoding: KeyValueRow.self, keyDecodingStrategy: .convertFromSnakeCase)
+        // Decoded column by column: the generic row decoder's key conversion cost more than the queries.
+        func keyValues(_ table: String) async throws -> [KeyValueRow] {
+            try await database.select().columns("trace_id", "key", "value").from(table).where("trace_id", .in, ids).all().map {
+                KeyValueRow(
+                    traceId: try $0.decode(column: "trace_id", as: String.self), key: try $0.decode(column: "key", as: String.self),
+                    value: try $0.decode(column: "value", as: String.self)
+                )
+            }
+        }
+        let tags = try await keyValues("trace_tags")
+        let metadata = try await keyValues("trace_metadata")
         var byID: [String: TraceInfo] = [:]
         for row in rows {
             byID[row.traceId] = TraceInfo(

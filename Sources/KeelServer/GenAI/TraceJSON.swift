@@ -24,7 +24,7 @@ enum TraceJSON {
 
     /// A trace with its spans; the spans are stored as proto-JSON text and spliced in as they are.
     static func trace(_ info: TraceInfo, spans: [String]?) throws -> String {
-        let infoText = String(decoding: try JSONSerialization.data(withJSONObject: Self.info(info), options: [.sortedKeys]), as: UTF8.self)
+        let infoText = String(decoding: try JSONSerialization.data(withJSONObject: Self.info(info)), as: UTF8.self)
         guard let spans else { return "{\"trace_info\":\(infoText)}" }
         return "{\"trace_info\":\(infoText),\"spans\":[\(spans.joined(separator: ","))]}"
     }
