@@ -59,10 +59,6 @@ public struct OTLPSpan: Sendable {
         object["status"] = status
         return object
     }
-
-    public func attribute(_ key: String) -> AttributeValue? {
-        attributes.last { $0.0 == key }?.1
-    }
 }
 
 /// Decodes `opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest` (protobuf).

@@ -45,8 +45,8 @@ enum ResourceLocator: Sendable {
     case artifactPath
     /// A registered model's name in this field.
     case registeredModel(field: String)
-    /// A deployment's name in this field; `required: false` lets a request without one through
-    /// for admins only (e.g. listing every deployment's alerts).
+    /// A deployment's name in this field; a request without one (listing every deployment's
+    /// alerts, say) passes for admins only.
     case deployment(field: String)
     /// An alert rule's `id`: the rule's deployment.
     case alertRule
