@@ -118,6 +118,7 @@ func buildRouter(
     let assessments = AssessmentService(store: metadata)
     let tracking = TrackingService(store: metadata)
     let registry = RegistryService(store: metadata, tracking: tracking)
+    let genai = GenAIFeedbackService(store: metadata, registry: registry)
     if let internalToken {
         router.add(middleware: AuthMiddleware(identities: identities, internalToken: internalToken))
         // Outside the permission check, so refused attempts are in the audit log too.
@@ -146,10 +147,12 @@ func buildRouter(
     AssessmentsController(assessments: assessments).addRoutes(keel: router.group("api/2.0/keel"))
     for prefix in ["api/2.0/mlflow", "ajax-api/2.0/mlflow"] {
         TracesController(traces: traces).addRoutes(v2: router.group(RouterPath(prefix)))
+        GenAIFeedbackController(service: genai).addRoutes(mlflow: router.group(RouterPath(prefix)))
     }
+    GenAIFeedbackController(service: genai).addRoutes(keel: router.group("api/2.0/keel/genai"))
     OTLPController(traces: traces).addRoutes(to: router)
     ArtifactsController(store: artifacts).addRoutes(to: router)
-    LineageController(lineage: LineageService(registry: registry, deployments: [deployments]))
+    LineageController(lineage: LineageService(registry: registry, deployments: [deployments]), genai: genai)
         .addRoutes(to: router.group("api/2.0/keel/lineage"))
     DeploymentsController(service: deployments).addRoutes(to: router.group("api/2.0/keel/deployments"))
     MonitoringController(service: monitoring).addRoutes(to: router.group("api/2.0/keel/deployments"))

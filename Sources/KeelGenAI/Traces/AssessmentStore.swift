@@ -15,6 +15,7 @@ struct AssessmentStore: Sendable {
         let name = assessment["assessment_name"] as? String ?? ""
         let kind = assessment["expectation"] != nil ? "expectation" : "feedback"
         let sourceType = (assessment["source"] as? [String: Any])?["source_type"] as? String ?? "SOURCE_TYPE_UNSPECIFIED"
+        let score = Self.score(of: assessment)
         try await store.write { database in
             guard try await database.select().column("trace_id").from("traces").where("trace_id", .equal, traceID).first() != nil else {
                 throw KeelError.notFound("Trace with ID '\(traceID)' not found.")
@@ -28,10 +29,10 @@ struct AssessmentStore: Sendable {
                     .where("assessment_id", .equal, old).run()
             }
             try await database.insert(into: "trace_assessments")
-                .columns("assessment_id", "trace_id", "name", "kind", "source_type", "valid", "created_at", "content")
+                .columns("assessment_id", "trace_id", "name", "kind", "source_type", "valid", "created_at", "content", "value_type", "score")
                 .values(
                     SQLBind(id), SQLBind(traceID), SQLBind(name), SQLBind(kind), SQLBind(sourceType),
-                    SQLBind(Int64(1)), SQLBind(Timestamp.nowMillis()), SQLBind(content)
+                    SQLBind(Int64(1)), SQLBind(Timestamp.nowMillis()), SQLBind(content), SQLBind(score?.type), SQLBind(score?.value)
                 ).run()
         }
     }
@@ -52,8 +53,10 @@ struct AssessmentStore: Sendable {
                 throw KeelError.notFound("Assessment with ID '\(id)' not found.")
             }
             let updated = try change(current)
+            let score = Self.object(updated.text).flatMap(Self.score(of:))
             try await database.update("trace_assessments").set("content", to: updated.text)
-                .set("name", to: updated.name).where("assessment_id", .equal, id).run()
+                .set("name", to: updated.name).set("value_type", to: SQLBind(score?.type)).set("score", to: SQLBind(score?.value))
+                .where("assessment_id", .equal, id).run()
             return updated.text
         }
     }
@@ -69,6 +72,20 @@ struct AssessmentStore: Sendable {
     private static func content(_ id: String, in database: any SQLDatabase) async throws -> String? {
         try await database.select().column("content").from("trace_assessments").where("assessment_id", .equal, id).first()?
             .decode(column: "content", as: String.self)
+    }
+
+    /// A feedback's value as a number for aggregation: a boolean (thumbs) as 1 or 0, a finite
+    /// number as itself; strings, lists, objects and expectations have none.
+    static func score(of assessment: [String: Any]) -> (type: String, value: Double)? {
+        guard let value = (assessment["feedback"] as? [String: Any])?["value"], let number = value as? NSNumber,
+              let json = try? JSONSerialization.data(withJSONObject: [value])
+        else { return nil }
+        // JSON tells a boolean from a number where NSNumber's bridging does not.
+        switch String(decoding: json, as: UTF8.self) {
+        case "[true]": return ("boolean", 1)
+        case "[false]": return ("boolean", 0)
+        default: return number.doubleValue.isFinite ? ("number", number.doubleValue) : nil
+        }
     }
 
     static func object(_ text: String) -> [String: Any]? {

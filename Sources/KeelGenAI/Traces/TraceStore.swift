@@ -66,6 +66,9 @@ struct TraceStore: Sendable {
                 INSERT INTO \(ident: table) (trace_id, key, value) VALUES (\(bind: trace), \(bind: key), \(bind: value))
                 ON CONFLICT (trace_id, key) DO UPDATE SET value = excluded.value
                 """).run()
+            if table == "trace_tags", key == PromptLinks.tag {
+                try await PromptLinks.insert(PromptLinks.parse(value), trace: trace, in: database)
+            }
         }
     }
 
@@ -175,6 +178,7 @@ struct TraceStore: Sendable {
             try await database.delete(from: "trace_tags").where("trace_id", .equal, traceID).where("key", .equal, key).run()
             if let value {
                 try await database.insert(into: "trace_tags").columns("trace_id", "key", "value").values(SQLBind(traceID), SQLBind(key), SQLBind(value)).run()
+                if key == PromptLinks.tag { try await PromptLinks.insert(PromptLinks.parse(value), trace: traceID, in: database) }
             }
         }
     }
@@ -189,7 +193,7 @@ struct TraceStore: Sendable {
             if let limit { query.limit(limit) }
             let doomed = try await query.all().map { try $0.decode(column: "trace_id", as: String.self) }
             guard !doomed.isEmpty else { return 0 }
-            for table in ["trace_spans", "trace_tags", "trace_metadata", "trace_assessments", "traces"] {
+            for table in ["trace_spans", "trace_tags", "trace_metadata", "trace_assessments", "trace_prompt_links", "traces"] {
                 try await database.delete(from: table).where("trace_id", .in, doomed).run()
             }
             return doomed.count

@@ -7,7 +7,7 @@ import NIOCore
 
 /// `POST /v1/traces`: OTLP/HTTP trace export (protobuf or JSON), as MLflow's client and any
 /// OpenTelemetry SDK send it, with the experiment in the `x-mlflow-experiment-id` header.
-/// Answers an empty `ExportTraceServiceResponse`.
+/// The body may be gzip- or deflate-compressed. Answers an empty `ExportTraceServiceResponse`.
 struct OTLPController: Sendable {
     typealias Context = KeelRequestContext
     let traces: TraceService
@@ -26,10 +26,7 @@ struct OTLPController: Sendable {
         guard contentType == "application/x-protobuf" || contentType == "application/json" else {
             throw KeelError(.badRequest, "Invalid Content-Type '\(contentType)': send OTLP as application/x-protobuf or application/json.")
         }
-        if let encoding = request.headers[.contentEncoding], encoding.lowercased() != "identity" {
-            throw KeelError(.badRequest, "Content-Encoding '\(encoding)' is not supported; send the export uncompressed.")
-        }
-        let body = try await request.body.collect(upTo: context.maxUploadSize)
+        let body = try await request.decodedBody(upTo: context.maxUploadSize)
         let bytes = Array(body.readableBytesView)
         let spans = contentType == "application/json" ? try OTLPTraceRequest.decode(json: bytes) : try OTLPTraceRequest.decode(protobuf: bytes)
         _ = try await traces.ingest(spans, experimentID: experiment)

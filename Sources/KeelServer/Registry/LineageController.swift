@@ -1,5 +1,6 @@
 import Hummingbird
 import KeelCore
+import KeelGenAI
 import KeelRegistry
 import KeelStore
 import KeelTracking
@@ -8,6 +9,8 @@ import KeelTracking
 /// `GET /api/2.0/keel/lineage/datasets/{digest}`.
 struct LineageController<Context: RequestContext>: Sendable {
     let lineage: LineageService
+    /// Where a prompt or model version's GenAI traces are.
+    let genai: GenAIFeedbackService
 
     func addRoutes(to group: RouterGroup<Context>) {
         group.get("model-versions/:name/:version", use: modelVersion)
@@ -17,7 +20,8 @@ struct LineageController<Context: RequestContext>: Sendable {
     @Sendable func modelVersion(_ request: Request, context: Context) async throws -> ModelVersionLineageJSON {
         let name = try Self.decodedParameter("name", context)
         let version = try RegistryService.versionNumber(try Self.decodedParameter("version", context))
-        return ModelVersionLineageJSON(try await lineage.lineage(name: name, version: version))
+        let found = try await lineage.lineage(name: name, version: version)
+        return ModelVersionLineageJSON(found, traces: try await genai.usage(name: name, version: version))
     }
 
     @Sendable func dataset(_ request: Request, context: Context) async throws -> DatasetLineageJSON {
@@ -46,8 +50,12 @@ private func writeDataset(_ dataset: Dataset, context: String?, to json: inout J
 /// Answer of the model-version lineage query.
 struct ModelVersionLineageJSON: JSONWritableResponse {
     let lineage: ModelVersionLineage
+    let traces: TraceUsage
 
-    init(_ lineage: ModelVersionLineage) { self.lineage = lineage }
+    init(_ lineage: ModelVersionLineage, traces: TraceUsage) {
+        self.lineage = lineage
+        self.traces = traces
+    }
 
     func write(to json: inout JSONWriter) {
         json.object { json in
@@ -74,6 +82,14 @@ struct ModelVersionLineageJSON: JSONWritableResponse {
                     json.member("traffic_share", deployment.trafficShare)
                     json.member("role", deployment.role)
                 }
+            }
+            json.key("traces")
+            json.object { json in
+                json.member("count", traces.traces)
+                json.member("first_timestamp_ms", ifPresent: traces.firstTimestamp)
+                json.member("last_timestamp_ms", ifPresent: traces.lastTimestamp)
+                json.key("experiment_ids")
+                json.array(traces.experimentIDs) { json, id in json.string(String(id)) }
             }
         }
     }

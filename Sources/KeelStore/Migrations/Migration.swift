@@ -34,5 +34,6 @@ extension Migration {
         .sensitiveColumns,
         .inferenceCallers,
         .traces,
+        .traceFeedback,
     ]
 }

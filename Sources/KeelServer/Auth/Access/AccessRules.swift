@@ -120,6 +120,7 @@ enum AccessRules {
         (.patch, "/traces/{trace_id}/tags", .resource(.edit, .trace)),
         (.delete, "/traces/{trace_id}/tags", .resource(.edit, .trace)),
         (.post, "/traces/delete-traces", .resource(.manage, experiment)),
+        (.post, "/traces/link-prompts", .resource(.edit, .trace)),
     ]
 
     /// Under `/api/3.0/mlflow` and `/ajax-api/3.0/mlflow`.
@@ -200,6 +201,12 @@ enum AccessRules {
         (.post, "/api/2.0/keel/pipelines/{name}/runs/{id}/cancel", .resource(.use, .pipeline)),
 
         (.post, "/api/2.0/keel/traces/{trace_id}/feedback", .resource(.edit, .trace)),
+        (.put, "/api/2.0/keel/genai/ab-tests/{name}", .resource(.edit, model)),
+        (.get, "/api/2.0/keel/genai/ab-tests/{name}", .resource(.read, model)),
+        (.delete, "/api/2.0/keel/genai/ab-tests/{name}", .resource(.edit, model)),
+        (.get, "/api/2.0/keel/genai/ab-tests/{name}/assign", .resource(.read, model)),
+        (.get, "/api/2.0/keel/genai/compare/{name}", .resource(.read, model)),
+        (.get, "/api/2.0/keel/genai/feedback/{name}", .resource(.read, model)),
 
         (.get, "/api/2.0/keel/whoami", .anyUser),
         (.post, "/api/2.0/keel/users", .admin),
