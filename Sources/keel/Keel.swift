@@ -26,6 +26,6 @@ struct Keel: AsyncParsableCommand {
             exporter pointed at http://127.0.0.1:5000/v1/traces: see docs/genai.md.
             """,
         version: KeelBuild.version,
-        subcommands: [Server.self, Serve.self, Deploy.self, Monitor.self, Drift.self, Run.self, Status.self, Dag.self, Pipelines.self, Users.self, Tokens.self, Permissions.self, Card.self, Audit.self, Experiments.self, Runs.self, Models.self]
+        subcommands: [Server.self, Serve.self, Deploy.self, Monitor.self, Drift.self, Run.self, Status.self, Dag.self, Pipelines.self, Users.self, Tokens.self, Permissions.self, Card.self, Audit.self, Experiments.self, Runs.self, Models.self, GenAI.self]
     )
 }

@@ -30,7 +30,7 @@ public struct TraceFilter: Sendable {
     ]
     static let textAttributes: [String: String] = [
         "status": "status", "state": "status", "name": "name", "trace_id": "trace_id", "request_id": "trace_id",
-        "client_request_id": "client_request_id", "run_id": "run_id",
+        "client_request_id": "client_request_id", "run_id": "run_id", "prompt": "prompt",
     ]
 
     public init(parsing text: String?) throws {
@@ -75,21 +75,18 @@ public struct TraceFilter: Sendable {
         }
 
         mutating func clause() throws -> Clause {
-            let entity = word().lowercased()
-            guard index < characters.count, characters[index] == "." else {
-                throw TraceFilter.error("expected <entity>.<key>, such as tags.name or attributes.status, at '\(entity)'.")
-            }
-            index += 1
+            var entity = word().lowercased()
             let key: String
-            if index < characters.count, characters[index] == "`" {
-                index += 1
-                let start = index
-                while index < characters.count, characters[index] != "`" { index += 1 }
-                guard index < characters.count else { throw TraceFilter.error("an unclosed backtick.") }
-                key = String(characters[start..<index])
-                index += 1
+            if index >= characters.count || characters[index] != "." {
+                // A bare attribute, as MLflow allows: `prompt = "qa/1"`, `status = 'OK'`.
+                guard TraceFilter.numericAttributes[entity] ?? TraceFilter.textAttributes[entity] != nil else {
+                    throw TraceFilter.error("expected <entity>.<key>, such as tags.name or attributes.status, at '\(entity)'.")
+                }
+                key = entity
+                entity = "attributes"
             } else {
-                key = word()
+                index += 1
+                key = try dottedKey()
             }
             guard !key.isEmpty else { throw TraceFilter.error("a key is missing after '\(entity).'.") }
             let field: Field
@@ -115,6 +112,17 @@ public struct TraceFilter: Sendable {
                 return Clause(field: field, comparator: comparator, value: .string(number == number.rounded() ? String(Int64(number)) : String(number)))
             }
             return Clause(field: field, comparator: comparator, value: value)
+        }
+
+        /// The key after `entity.`: a word, or anything between backticks.
+        mutating func dottedKey() throws -> String {
+            guard index < characters.count, characters[index] == "`" else { return word() }
+            index += 1
+            let start = index
+            while index < characters.count, characters[index] != "`" { index += 1 }
+            guard index < characters.count else { throw TraceFilter.error("an unclosed backtick.") }
+            index += 1
+            return String(characters[start..<(index - 1)])
         }
 
         mutating func comparator() throws -> SearchComparator {

@@ -213,6 +213,21 @@ struct TraceStore: Sendable {
         }
     }
 
+    /// MLflow's `prompt = "name/version"`: traces linked to that prompt version.
+    private static func promptCondition(_ clause: TraceFilter.Clause) throws -> SQLQueryString {
+        guard clause.comparator == .equal, case .string(let text) = clause.value else {
+            throw KeelError.invalidParameter("Invalid prompts filter: only '=' is supported, as prompt = \"name/version\".")
+        }
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, let version = Int64(parts[1]) else {
+            throw KeelError.invalidParameter("Invalid prompts filter value '\(text)'. Expected format: prompt = \"name/version\".")
+        }
+        return """
+            EXISTS (SELECT 1 FROM trace_prompt_links l WHERE l.trace_id = t.trace_id
+                AND l.prompt_name = \(bind: String(parts[0])) AND l.prompt_version = \(bind: version))
+            """
+    }
+
     private static func condition(_ clause: TraceFilter.Clause) throws -> SQLQueryString {
         switch clause.field {
         case .attribute("timestamp_ms"): return try SearchSQL.comparison("t.request_time", clause.comparator, clause.value)
@@ -224,6 +239,7 @@ struct TraceStore: Sendable {
         case .attribute("run_id"):
             let metadata = SearchClause(entity: .tag, key: "mlflow.sourceRun", comparator: clause.comparator, value: clause.value)
             return try SearchSQL.keyValueCondition(table: "trace_metadata", ownerColumn: "trace_id", owner: "t.trace_id", clause: metadata)
+        case .attribute("prompt"), .tag(PromptLinks.tag): return try promptCondition(clause)
         case .attribute(let other): throw KeelError.invalidParameter("Cannot filter traces on '\(other)'.")
         case .tag(let key):
             return try SearchSQL.keyValueCondition(

@@ -54,15 +54,15 @@ enum GenAIJSON {
             "value_a": number(metric.valueA), "value_b": number(metric.valueB),
             "significant": metric.significant,
         ]
-        if let test = metric.test {
-            json["statistic"] = number(test.statistic)
-            json["p_value"] = number(test.pValue)
-            json["difference"] = number(test.difference)
-            json["ci_low"] = number(test.confidenceInterval.low)
-            json["ci_high"] = number(test.confidenceInterval.high)
-            if let df = test.degreesOfFreedom { json["df"] = number(df) }
-        }
-        if let note = metric.note { json["note"] = note }
+        // Every key is always there, null when the test cannot be computed (then `note` says why).
+        let test = metric.test
+        json["statistic"] = number(test?.statistic)
+        json["p_value"] = number(test?.pValue)
+        json["difference"] = number(test?.difference)
+        json["ci_low"] = number(test?.confidenceInterval.low)
+        json["ci_high"] = number(test?.confidenceInterval.high)
+        json["df"] = number(test?.degreesOfFreedom)
+        json["note"] = metric.note ?? NSNull()
         return json
     }
 
