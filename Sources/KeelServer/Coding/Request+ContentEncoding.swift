@@ -21,10 +21,17 @@ extension Request {
         default:
             throw KeelError(.badRequest, "Content-Encoding '\(encoding)' is not supported; send the body as gzip, deflate or uncompressed.")
         }
+        let tooLarge = HTTPError(.contentTooLarge, message: "The body inflates to more than \(limit) bytes.")
         do {
-            return try body.decompress(with: algorithm, maxSize: limit)
+            // compress-nio's cap counts the sizes it asks for, not the (rounded-up) capacities it
+            // gets, so it may inflate up to twice the limit: the size is checked again here.
+            let inflated = try body.decompress(with: algorithm, maxSize: limit)
+            guard inflated.readableBytes <= limit else { throw tooLarge }
+            return inflated
         } catch let error as CompressNIOError where error == .bufferOverflow {
-            throw HTTPError(.contentTooLarge, message: "The body inflates to more than \(limit) bytes.")
+            throw tooLarge
+        } catch let error as HTTPError {
+            throw error
         } catch {
             throw KeelError(.badRequest, "The body is not valid \(encoding) data (\(error)).")
         }
