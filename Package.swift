@@ -239,6 +239,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "KeelGenAITests",
+            dependencies: ["KeelGenAI", "KeelCore", "KeelStore", "KeelTestSupport", .product(name: "SQLKit", package: "sql-kit")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "KeelCLITests",
             dependencies: ["keel", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strictSettings

@@ -8,18 +8,7 @@ import SQLKit
 struct TraceStore: Sendable {
     let store: any MetadataStore
 
-    private struct Row: Decodable {
-        let traceId: String
-        let experimentId: Int64
-        let requestTime: Int64
-        let executionDuration: Int64?
-        let state: String
-        let clientRequestId: String?
-        let requestPreview: String?
-        let responsePreview: String?
-    }
-
-    private struct KeyValueRow: Decodable {
+    private struct KeyValueRow {
         let traceId: String
         let key: String
         let value: String
@@ -132,9 +121,20 @@ struct TraceStore: Sendable {
 
     static func infos(_ ids: [String], in database: any SQLDatabase) async throws -> [TraceInfo] {
         guard !ids.isEmpty else { return [] }
-        let rows = try await database.select().columns(columns.map { SQLColumn($0) }).from("traces")
-            .where("trace_id", .in, ids).all(decoding: Row.self, keyDecodingStrategy: .convertFromSnakeCase)
         // Decoded column by column: the generic row decoder's key conversion cost more than the queries.
+        let rows = try await database.select().columns(columns.map { SQLColumn($0) }).from("traces")
+            .where("trace_id", .in, ids).all().map { row in
+                TraceInfo(
+                    traceID: try row.decode(column: "trace_id", as: String.self),
+                    experimentID: try row.decode(column: "experiment_id", as: Int64.self),
+                    requestTime: try row.decode(column: "request_time", as: Int64.self),
+                    executionDuration: try row.decode(column: "execution_duration", as: Int64?.self),
+                    state: try row.decode(column: "state", as: String.self),
+                    clientRequestID: try row.decode(column: "client_request_id", as: String?.self),
+                    requestPreview: try row.decode(column: "request_preview", as: String?.self),
+                    responsePreview: try row.decode(column: "response_preview", as: String?.self)
+                )
+            }
         func keyValues(_ table: String) async throws -> [KeyValueRow] {
             try await database.select().columns("trace_id", "key", "value").from(table).where("trace_id", .in, ids).all().map {
                 KeyValueRow(
@@ -146,12 +146,7 @@ struct TraceStore: Sendable {
         let tags = try await keyValues("trace_tags")
         let metadata = try await keyValues("trace_metadata")
         var byID: [String: TraceInfo] = [:]
-        for row in rows {
-            byID[row.traceId] = TraceInfo(
-                traceID: row.traceId, experimentID: row.experimentId, requestTime: row.requestTime, executionDuration: row.executionDuration,
-                state: row.state, clientRequestID: row.clientRequestId, requestPreview: row.requestPreview, responsePreview: row.responsePreview
-            )
-        }
+        for info in rows { byID[info.traceID] = info }
         for tag in tags { byID[tag.traceId]?.tags[tag.key] = tag.value }
         let assessments = try await database.select().columns("trace_id", "content").from("trace_assessments").where("trace_id", .in, ids)
             .orderBy("created_at").orderBy("assessment_id").all()

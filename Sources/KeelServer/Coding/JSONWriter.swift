@@ -45,7 +45,32 @@ struct JSONWriter {
         needsComma = false
     }
 
+    /// Starts a member whose name is data (a tag key); the name is escaped.
+    mutating func key(_ name: String) {
+        separate()
+        writeEscaped(name)
+        buffer.writeInteger(UInt8(ascii: ":"))
+        needsComma = false
+    }
+
+    /// An object of string members, such as tags.
+    mutating func stringMap(_ values: [String: String]) {
+        object { json in
+            for (key, value) in values {
+                json.key(key)
+                json.string(value)
+            }
+        }
+    }
+
     // MARK: Values
+
+    /// A value that is already JSON text, such as a stored proto-JSON document, written as it is.
+    mutating func raw(_ json: String) {
+        separate()
+        buffer.writeString(json)
+        needsComma = true
+    }
 
     mutating func string(_ value: String) {
         separate()

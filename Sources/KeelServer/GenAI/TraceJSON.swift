@@ -5,28 +5,15 @@ import KeelGenAI
 /// MLflow's protobuf-JSON shapes for traces: TraceInfoV3 with an RFC 3339 `request_time` and a
 /// `"0.212s"` `execution_duration`, and `{"trace_info", "spans"}` traces.
 enum TraceJSON {
-    static func info(_ info: TraceInfo) -> [String: Any] {
-        var object: [String: Any] = [
-            "trace_id": info.traceID,
-            "trace_location": ["type": "MLFLOW_EXPERIMENT", "mlflow_experiment": ["experiment_id": String(info.experimentID)]],
-            "request_time": timestamp(info.requestTime),
-            "state": info.state,
-            "trace_metadata": info.metadata,
-            "tags": info.tags,
-            "assessments": info.assessments.compactMap { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any] },
-        ]
-        if let millis = info.executionDuration { object["execution_duration"] = Self.duration(millis) }
-        if let id = info.clientRequestID { object["client_request_id"] = id }
-        if let preview = info.requestPreview { object["request_preview"] = preview }
-        if let preview = info.responsePreview { object["response_preview"] = preview }
-        return object
-    }
-
     /// A trace with its spans; the spans are stored as proto-JSON text and spliced in as they are.
-    static func trace(_ info: TraceInfo, spans: [String]?) throws -> String {
-        let infoText = String(decoding: try JSONSerialization.data(withJSONObject: Self.info(info)), as: UTF8.self)
-        guard let spans else { return "{\"trace_info\":\(infoText)}" }
-        return "{\"trace_info\":\(infoText),\"spans\":[\(spans.joined(separator: ","))]}"
+    static func trace(_ info: TraceInfo, spans: [String]?, to json: inout JSONWriter) {
+        json.object { json in
+            json.member("trace_info", TraceInfoJSON(info: info))
+            if let spans {
+                json.key("spans")
+                json.array(spans) { json, span in json.raw(span) }
+            }
+        }
     }
 
     /// Epoch milliseconds as RFC 3339 UTC with milliseconds. Formatted by hand: a search answers
@@ -91,5 +78,35 @@ enum TraceJSON {
             requestPreview: object["request_preview"] as? String, responsePreview: object["response_preview"] as? String,
             tags: strings("tags"), metadata: strings("trace_metadata")
         )
+    }
+}
+
+/// A trace's info in MLflow's TraceInfoV3 JSON. Assessments are stored as proto-JSON and written
+/// as they are.
+struct TraceInfoJSON: JSONWritable {
+    let info: TraceInfo
+
+    func write(to json: inout JSONWriter) {
+        json.object { json in
+            json.member("trace_id", info.traceID)
+            json.key("trace_location")
+            json.object { json in
+                json.member("type", "MLFLOW_EXPERIMENT")
+                json.key("mlflow_experiment")
+                json.object { json in json.member("experiment_id", String(info.experimentID)) }
+            }
+            json.member("request_time", TraceJSON.timestamp(info.requestTime))
+            if let millis = info.executionDuration { json.member("execution_duration", TraceJSON.duration(millis)) }
+            json.member("state", info.state)
+            json.member("client_request_id", ifPresent: info.clientRequestID)
+            json.member("request_preview", ifPresent: info.requestPreview)
+            json.member("response_preview", ifPresent: info.responsePreview)
+            json.key("trace_metadata")
+            json.stringMap(info.metadata)
+            json.key("tags")
+            json.stringMap(info.tags)
+            json.key("assessments")
+            json.array(info.assessments) { json, assessment in json.raw(assessment) }
+        }
     }
 }

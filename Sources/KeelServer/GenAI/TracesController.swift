@@ -31,12 +31,22 @@ struct TracesController: Sendable {
             throw KeelError.invalidParameter("The body must be {\"trace\": {\"trace_info\": {...}}}.")
         }
         let stored = try await traces.start(try TraceJSON.parseInfo(info))
-        return ServingHTTP.json(["trace": ["trace_info": TraceJSON.info(stored)]])
+        return Self.written { json in
+            json.object { json in
+                json.key("trace")
+                TraceJSON.trace(stored, spans: nil, to: &json)
+            }
+        }
     }
 
     @Sendable func info(_ request: Request, context: Context) async throws -> Response {
         let info = try await traces.info(try context.parameters.require("trace_id"))
-        return ServingHTTP.json(["trace": ["trace_info": TraceJSON.info(info)]])
+        return Self.written { json in
+            json.object { json in
+                json.key("trace")
+                TraceJSON.trace(info, spans: nil, to: &json)
+            }
+        }
     }
 
     @Sendable func get(_ request: Request, context: Context) async throws -> Response {
@@ -44,17 +54,28 @@ struct TracesController: Sendable {
             throw KeelError.invalidParameter("Missing value for required parameter 'trace_id'.")
         }
         let info = try await traces.info(id)
-        return Self.raw("{\"trace\":\(try TraceJSON.trace(info, spans: try await traces.spans(id)))}")
+        let spans = try await traces.spans(id)
+        return Self.written { json in
+            json.object { json in
+                json.key("trace")
+                TraceJSON.trace(info, spans: spans, to: &json)
+            }
+        }
     }
 
     @Sendable func batchGet(_ request: Request, context: Context) async throws -> Response {
         let ids = QueryString.parse(request.uri.query ?? "").filter { $0.key == "trace_ids" }.map(\.value)
         guard !ids.isEmpty, ids.count <= 100 else { throw KeelError.invalidParameter("Give 1 to 100 trace_ids.") }
-        var parts: [String] = []
+        var found: [(TraceInfo, [String])] = []
         for info in try await traces.infos(ids) {
-            parts.append(try TraceJSON.trace(info, spans: try await traces.spans(info.traceID)))
+            found.append((info, try await traces.spans(info.traceID)))
         }
-        return Self.raw("{\"traces\":[\(parts.joined(separator: ","))]}")
+        return Self.written { json in
+            json.object { json in
+                json.key("traces")
+                json.array(found) { json, trace in TraceJSON.trace(trace.0, spans: trace.1, to: &json) }
+            }
+        }
     }
 
     @Sendable func search(_ request: Request, context: Context) async throws -> Response {
@@ -70,10 +91,14 @@ struct TracesController: Sendable {
             experimentIDs: experiments, filter: body["filter"] as? String, orderBy: body["order_by"] as? [String] ?? [],
             maxResults: maxResults, pageToken: body["page_token"] as? String
         )
-        var answer: [String: Any] = ["traces": page.traces.map(TraceJSON.info)]
-        if let token = page.nextPageToken { answer["next_page_token"] = token }
-        // Unsorted: sorting keys collates every key through ICU, which dominated a search's time.
-        return Self.raw(String(decoding: try JSONSerialization.data(withJSONObject: answer), as: UTF8.self))
+        // Written by hand: Foundation's JSONSerialization took half of a search's time.
+        return Self.written { json in
+            json.object { json in
+                json.key("traces")
+                json.array(page.traces) { json, info in TraceInfoJSON(info: info).write(to: &json) }
+                json.member("next_page_token", ifPresent: page.nextPageToken)
+            }
+        }
     }
 
     @Sendable func setTag(_ request: Request, context: Context) async throws -> Response {
@@ -114,7 +139,9 @@ struct TracesController: Sendable {
         return object
     }
 
-    static func raw(_ json: String) -> Response {
-        Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: json)))
+    static func written(_ body: (inout JSONWriter) -> Void) -> Response {
+        var writer = JSONWriter(capacity: 16_384)
+        body(&writer)
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: writer.buffer))
     }
 }

@@ -136,7 +136,7 @@ extension Keel.GenAI.AB {
                   keel genai ab set support-bot 3=50 4=50
                   keel genai ab set support-bot 3=90 4=10     # a 10% trial of version 4
                 Arms are labelled A, B, … in the order given. Each key (user, session) lands on
-                the same arm every time; changing weights moves only the keys they must.
+                the same arm every time; with two arms, changing weights moves only the keys they must.
                 """
         )
 
