@@ -23,6 +23,7 @@ extension GenAIFeedbackService {
                 INSERT INTO trace_tags (trace_id, key, value) VALUES (\(bind: traceID), \(bind: PromptLinks.tag), \(bind: merged))
                 ON CONFLICT (trace_id, key) DO UPDATE SET value = excluded.value
                 """).run()
+            try await TraceStore.invalidate([traceID], in: database)
         }
     }
 }

@@ -34,6 +34,7 @@ struct AssessmentStore: Sendable {
                     SQLBind(id), SQLBind(traceID), SQLBind(name), SQLBind(kind), SQLBind(sourceType),
                     SQLBind(Int64(1)), SQLBind(Timestamp.nowMillis()), SQLBind(content), SQLBind(score?.type), SQLBind(score?.value)
                 ).run()
+            try await TraceStore.invalidate([traceID], in: database)
         }
     }
 
@@ -57,6 +58,7 @@ struct AssessmentStore: Sendable {
             try await database.update("trace_assessments").set("content", to: updated.text)
                 .set("name", to: updated.name).set("value_type", to: SQLBind(score?.type)).set("score", to: SQLBind(score?.value))
                 .where("assessment_id", .equal, id).run()
+            try await TraceStore.invalidate([trace], in: database)
             return updated.text
         }
     }
@@ -66,6 +68,7 @@ struct AssessmentStore: Sendable {
             let deleted = try await database.delete(from: "trace_assessments").where("assessment_id", .equal, id).where("trace_id", .equal, trace)
                 .returning("assessment_id").all()
             guard !deleted.isEmpty else { throw KeelError.notFound("Assessment with ID '\(id)' not found.") }
+            try await TraceStore.invalidate([trace], in: database)
         }
     }
 

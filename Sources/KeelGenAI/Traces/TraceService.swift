@@ -50,6 +50,11 @@ public struct TraceService: Sendable {
         return info
     }
 
+    /// Infos of several traces as TraceInfoV3 JSON texts, in the order asked; unknown ids are left out.
+    public func renderedInfos(_ traceIDs: [String]) async throws -> [(traceID: String, json: String)] {
+        try await store.renderedInfos(traceIDs)
+    }
+
     /// Infos of several traces, in the order asked; unknown ids are left out.
     public func infos(_ traceIDs: [String]) async throws -> [TraceInfo] {
         try await store.infos(traceIDs)
@@ -65,10 +70,11 @@ public struct TraceService: Sendable {
         try await info(traceID).experimentID
     }
 
-    /// One page of traces in the experiments, filtered and ordered as MLflow's `search_traces`.
+    /// One page of traces in the experiments, filtered and ordered as MLflow's `search_traces`,
+    /// as TraceInfoV3 JSON texts.
     public func search(
         experimentIDs: [String], filter: String?, orderBy: [String], maxResults: Int?, pageToken: String?
-    ) async throws -> (traces: [TraceInfo], nextPageToken: String?) {
+    ) async throws -> (traces: [String], nextPageToken: String?) {
         let ids = try experimentIDs.map { text throws -> Int64 in try TrackingService.experimentID(text) }
         guard !ids.isEmpty else { throw KeelError.invalidParameter("Name at least one experiment in locations.") }
         let limit = maxResults ?? 100
@@ -78,7 +84,7 @@ public struct TraceService: Sendable {
         let offset = try PageToken(decoding: pageToken).offset
         let order = try orderBy.map(Self.orderColumn)
         let page = try await store.search(experimentIDs: ids, filter: try TraceFilter(parsing: filter), order: order, limit: limit, offset: offset)
-        return (page.infos, page.more ? PageToken(offset: offset + limit).encoded : nil)
+        return (try await store.renderedInfos(page.ids).map(\.json), page.more ? PageToken(offset: offset + limit).encoded : nil)
     }
 
     public func setTag(_ traceID: String, key: String, value: String) async throws {

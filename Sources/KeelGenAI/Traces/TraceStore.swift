@@ -35,6 +35,7 @@ struct TraceStore: Sendable {
             if let name { try await database.update("traces").set("name", to: name).where("trace_id", .equal, info.traceID).run() }
             try await Self.put(info.tags, table: "trace_tags", trace: info.traceID, in: database)
             try await Self.put(info.metadata, table: "trace_metadata", trace: info.traceID, in: database)
+            try await Self.invalidate([info.traceID], in: database)
         }
     }
 
@@ -89,6 +90,7 @@ struct TraceStore: Sendable {
                     tags[key] = value.text
                 }
                 try await Self.put(tags, table: "trace_tags", trace: traceID, in: database)
+                try await Self.invalidate([traceID], in: database)
                 // One statement per 100 spans: an export of a long agent run is one round trip, not
                 // hundreds. A span sent twice in one export keeps its last copy (one statement may
                 // not touch a row twice).
@@ -109,6 +111,64 @@ struct TraceStore: Sendable {
                         """
                     try await database.raw(sql).run()
                 }
+            }
+        }
+    }
+
+    /// Marks traces' rendered infos stale. Every change to a trace's row, tags, metadata or
+    /// assessments calls this inside its own transaction.
+    static func invalidate(_ ids: [String], in database: any SQLDatabase) async throws {
+        try await database.raw("""
+            UPDATE traces SET info_json = NULL, info_generation = info_generation + 1 WHERE trace_id IN \(SQLBind.group(ids))
+            """).run()
+    }
+
+    /// The infos of these traces as TraceInfoV3 JSON, in the order asked (missing ones left out).
+    /// Stale ones are rendered from the tables and stored back for the next reader.
+    func renderedInfos(_ ids: [String]) async throws -> [(traceID: String, json: String)] {
+        guard !ids.isEmpty else { return [] }
+        let (texts, rendered) = try await store.read { database in try await Self.rendered(ids, in: database) }
+        if !rendered.isEmpty { try? await remember(rendered) }
+        return texts
+    }
+
+    private struct Rendering: Sendable {
+        let traceID: String
+        let generation: Int64
+        let text: String
+    }
+
+    private static func rendered(
+        _ ids: [String], in database: any SQLDatabase
+    ) async throws -> (texts: [(traceID: String, json: String)], rendered: [Rendering]) {
+        // The generation is read before the tables: a change after this read bumps it, and the
+        // rendering is then not stored.
+        var cached: [String: String] = [:]
+        var stale: [String: Int64] = [:]
+        for row in try await database.select().columns("trace_id", "info_json", "info_generation").from("traces").where("trace_id", .in, ids).all() {
+            let id = try row.decode(column: "trace_id", as: String.self)
+            if let text = try row.decode(column: "info_json", as: String?.self) {
+                cached[id] = text
+            } else {
+                stale[id] = try row.decode(column: "info_generation", as: Int64.self)
+            }
+        }
+        var rendered: [Rendering] = []
+        for info in try await infos(Array(stale.keys), in: database) {
+            let text = info.jsonText
+            cached[info.traceID] = text
+            rendered.append(Rendering(traceID: info.traceID, generation: stale[info.traceID] ?? 0, text: text))
+        }
+        return (ids.compactMap { id in cached[id].map { (id, $0) } }, rendered)
+    }
+
+    private func remember(_ rendered: [Rendering]) async throws {
+        try await store.write { database in
+            for item in rendered {
+                try await database.raw("""
+                    UPDATE traces SET info_json = \(bind: item.text)
+                    WHERE trace_id = \(bind: item.traceID) AND info_generation = \(bind: item.generation) AND info_json IS NULL
+                    """).run()
             }
         }
     }
@@ -171,6 +231,7 @@ struct TraceStore: Sendable {
                 throw KeelError.notFound("Trace with ID '\(traceID)' not found.")
             }
             try await database.delete(from: "trace_tags").where("trace_id", .equal, traceID).where("key", .equal, key).run()
+            try await Self.invalidate([traceID], in: database)
             if let value {
                 try await database.insert(into: "trace_tags").columns("trace_id", "key", "value").values(SQLBind(traceID), SQLBind(key), SQLBind(value)).run()
                 if key == PromptLinks.tag { try await PromptLinks.insert(PromptLinks.parse(value), trace: traceID, in: database) }
@@ -196,15 +257,14 @@ struct TraceStore: Sendable {
     }
 
     /// One page of trace ids matching a search, and whether more follow.
-    func search(experimentIDs: [Int64], filter: TraceFilter, order: [(column: String, ascending: Bool)], limit: Int, offset: Int) async throws -> (infos: [TraceInfo], more: Bool) {
+    func search(experimentIDs: [Int64], filter: TraceFilter, order: [(column: String, ascending: Bool)], limit: Int, offset: Int) async throws -> (ids: [String], more: Bool) {
         try await store.read { database in
             var sql: SQLQueryString = "SELECT t.trace_id FROM traces t WHERE t.experiment_id IN \(SQLBind.group(experimentIDs))"
             for clause in filter.clauses { sql = sql + " AND " + (try Self.condition(clause)) }
             let orderText = (order + [("request_time", false), ("trace_id", true)]).map { "t.\($0.column) \($0.ascending ? "ASC" : "DESC")" }
             sql = sql + " ORDER BY \(unsafeRaw: orderText.joined(separator: ", ")) LIMIT \(bind: limit + 1) OFFSET \(bind: offset)"
             let ids = try await database.raw(sql).all().map { try $0.decode(column: "trace_id", as: String.self) }
-            let page = Array(ids.prefix(limit))
-            return (try await Self.infos(page, in: database), ids.count > limit)
+            return (Array(ids.prefix(limit)), ids.count > limit)
         }
     }
 

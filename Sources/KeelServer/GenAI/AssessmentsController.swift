@@ -76,5 +76,5 @@ struct AssessmentsController: Sendable {
         return ServingHTTP.json(["assessment": created])
     }
 
-    static func now() -> String { TraceJSON.timestamp(Timestamp.nowMillis()) }
+    static func now() -> String { TraceInfo.timestamp(Timestamp.nowMillis()) }
 }

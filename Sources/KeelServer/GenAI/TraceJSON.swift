@@ -6,32 +6,15 @@ import KeelGenAI
 /// `"0.212s"` `execution_duration`, and `{"trace_info", "spans"}` traces.
 enum TraceJSON {
     /// A trace with its spans; the spans are stored as proto-JSON text and spliced in as they are.
-    static func trace(_ info: TraceInfo, spans: [String]?, to json: inout JSONWriter) {
+    static func trace(info: String, spans: [String]?, to json: inout JSONWriter) {
         json.object { json in
-            json.member("trace_info", TraceInfoJSON(info: info))
+            json.key("trace_info")
+            json.raw(info)
             if let spans {
                 json.key("spans")
                 json.array(spans) { json, span in json.raw(span) }
             }
         }
-    }
-
-    /// Epoch milliseconds as RFC 3339 UTC with milliseconds. Formatted by hand: a search answers
-    /// hundreds of these, and a date formatter per value dominated its time.
-    static func timestamp(_ millis: Int64) -> String {
-        var seconds = time_t(millis.quotientAndRemainder(dividingBy: 1000).quotient - (millis < 0 && millis % 1000 != 0 ? 1 : 0))
-        let fraction = Int((millis % 1000 + 1000) % 1000)
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        return String(
-            format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
-            Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), fraction
-        )
-    }
-
-    /// Milliseconds as a protobuf JSON Duration: `"0.212s"`, `"3s"`.
-    static func duration(_ millis: Int64) -> String {
-        millis % 1000 == 0 ? "\(millis / 1000)s" : String(format: "%lld.%03llds", millis / 1000, millis % 1000)
     }
 
     static func parseTimestamp(_ text: String) throws -> Int64 {
@@ -78,35 +61,5 @@ enum TraceJSON {
             requestPreview: object["request_preview"] as? String, responsePreview: object["response_preview"] as? String,
             tags: strings("tags"), metadata: strings("trace_metadata")
         )
-    }
-}
-
-/// A trace's info in MLflow's TraceInfoV3 JSON. Assessments are stored as proto-JSON and written
-/// as they are.
-struct TraceInfoJSON: JSONWritable {
-    let info: TraceInfo
-
-    func write(to json: inout JSONWriter) {
-        json.object { json in
-            json.member("trace_id", info.traceID)
-            json.key("trace_location")
-            json.object { json in
-                json.member("type", "MLFLOW_EXPERIMENT")
-                json.key("mlflow_experiment")
-                json.object { json in json.member("experiment_id", String(info.experimentID)) }
-            }
-            json.member("request_time", TraceJSON.timestamp(info.requestTime))
-            if let millis = info.executionDuration { json.member("execution_duration", TraceJSON.duration(millis)) }
-            json.member("state", info.state)
-            json.member("client_request_id", ifPresent: info.clientRequestID)
-            json.member("request_preview", ifPresent: info.requestPreview)
-            json.member("response_preview", ifPresent: info.responsePreview)
-            json.key("trace_metadata")
-            json.stringMap(info.metadata)
-            json.key("tags")
-            json.stringMap(info.tags)
-            json.key("assessments")
-            json.array(info.assessments) { json, assessment in json.raw(assessment) }
-        }
     }
 }

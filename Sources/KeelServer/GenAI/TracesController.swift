@@ -34,17 +34,18 @@ struct TracesController: Sendable {
         return Self.written { json in
             json.object { json in
                 json.key("trace")
-                TraceJSON.trace(stored, spans: nil, to: &json)
+                TraceJSON.trace(info: stored.jsonText, spans: nil, to: &json)
             }
         }
     }
 
     @Sendable func info(_ request: Request, context: Context) async throws -> Response {
-        let info = try await traces.info(try context.parameters.require("trace_id"))
+        let id = try context.parameters.require("trace_id")
+        guard let info = try await traces.renderedInfos([id]).first?.json else { throw KeelError.notFound("Trace with ID '\(id)' not found.") }
         return Self.written { json in
             json.object { json in
                 json.key("trace")
-                TraceJSON.trace(info, spans: nil, to: &json)
+                TraceJSON.trace(info: info, spans: nil, to: &json)
             }
         }
     }
@@ -53,12 +54,12 @@ struct TracesController: Sendable {
         guard let id = request.uri.queryParameters["trace_id"].map(String.init) else {
             throw KeelError.invalidParameter("Missing value for required parameter 'trace_id'.")
         }
-        let info = try await traces.info(id)
+        guard let info = try await traces.renderedInfos([id]).first?.json else { throw KeelError.notFound("Trace with ID '\(id)' not found.") }
         let spans = try await traces.spans(id)
         return Self.written { json in
             json.object { json in
                 json.key("trace")
-                TraceJSON.trace(info, spans: spans, to: &json)
+                TraceJSON.trace(info: info, spans: spans, to: &json)
             }
         }
     }
@@ -66,14 +67,14 @@ struct TracesController: Sendable {
     @Sendable func batchGet(_ request: Request, context: Context) async throws -> Response {
         let ids = QueryString.parse(request.uri.query ?? "").filter { $0.key == "trace_ids" }.map(\.value)
         guard !ids.isEmpty, ids.count <= 100 else { throw KeelError.invalidParameter("Give 1 to 100 trace_ids.") }
-        var found: [(TraceInfo, [String])] = []
-        for info in try await traces.infos(ids) {
-            found.append((info, try await traces.spans(info.traceID)))
+        var found: [(String, [String])] = []
+        for info in try await traces.renderedInfos(ids) {
+            found.append((info.json, try await traces.spans(info.traceID)))
         }
         return Self.written { json in
             json.object { json in
                 json.key("traces")
-                json.array(found) { json, trace in TraceJSON.trace(trace.0, spans: trace.1, to: &json) }
+                json.array(found) { json, trace in TraceJSON.trace(info: trace.0, spans: trace.1, to: &json) }
             }
         }
     }
@@ -95,7 +96,7 @@ struct TracesController: Sendable {
         return Self.written { json in
             json.object { json in
                 json.key("traces")
-                json.array(page.traces) { json, info in TraceInfoJSON(info: info).write(to: &json) }
+                json.array(page.traces) { json, info in json.raw(info) }
                 json.member("next_page_token", ifPresent: page.nextPageToken)
             }
         }

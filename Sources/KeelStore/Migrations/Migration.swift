@@ -35,5 +35,6 @@ extension Migration {
         .inferenceCallers,
         .traces,
         .traceFeedback,
+        .traceInfoCache,
     ]
 }
