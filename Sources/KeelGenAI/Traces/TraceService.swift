@@ -84,7 +84,7 @@ public struct TraceService: Sendable {
         let offset = try PageToken(decoding: pageToken).offset
         let order = try orderBy.map(Self.orderColumn)
         let page = try await store.search(experimentIDs: ids, filter: try TraceFilter(parsing: filter), order: order, limit: limit, offset: offset)
-        return (try await store.renderedInfos(page.ids).map(\.json), page.more ? PageToken(offset: offset + limit).encoded : nil)
+        return (page.infos, page.more ? PageToken(offset: offset + limit).encoded : nil)
     }
 
     public func setTag(_ traceID: String, key: String, value: String) async throws {

@@ -141,11 +141,19 @@ struct TraceStore: Sendable {
     private static func rendered(
         _ ids: [String], in database: any SQLDatabase
     ) async throws -> (texts: [(traceID: String, json: String)], rendered: [Rendering]) {
-        // The generation is read before the tables: a change after this read bumps it, and the
-        // rendering is then not stored.
+        let rows = try await database.select().columns("trace_id", "info_json", "info_generation").from("traces").where("trace_id", .in, ids).all()
+        return try await complete(ids, rows: rows, in: database)
+    }
+
+    /// The infos of `ids` from rows holding `trace_id, info_json, info_generation`, rendering
+    /// the stale ones. The generation was read before the tables are: a change after that read
+    /// bumps it, and the rendering is then not stored.
+    private static func complete(
+        _ ids: [String], rows: [any SQLRow], in database: any SQLDatabase
+    ) async throws -> (texts: [(traceID: String, json: String)], rendered: [Rendering]) {
         var cached: [String: String] = [:]
         var stale: [String: Int64] = [:]
-        for row in try await database.select().columns("trace_id", "info_json", "info_generation").from("traces").where("trace_id", .in, ids).all() {
+        for row in rows {
             let id = try row.decode(column: "trace_id", as: String.self)
             if let text = try row.decode(column: "info_json", as: String?.self) {
                 cached[id] = text
@@ -256,16 +264,26 @@ struct TraceStore: Sendable {
         }
     }
 
-    /// One page of trace ids matching a search, and whether more follow.
-    func search(experimentIDs: [Int64], filter: TraceFilter, order: [(column: String, ascending: Bool)], limit: Int, offset: Int) async throws -> (ids: [String], more: Bool) {
-        try await store.read { database in
-            var sql: SQLQueryString = "SELECT t.trace_id FROM traces t WHERE t.experiment_id IN \(SQLBind.group(experimentIDs))"
+    /// One page of traces matching a search as TraceInfoV3 JSON, and whether more follow. The
+    /// rendered infos come with the page's rows: one query answers a page whose infos are fresh.
+    func search(
+        experimentIDs: [Int64], filter: TraceFilter, order: [(column: String, ascending: Bool)], limit: Int, offset: Int
+    ) async throws -> (infos: [String], more: Bool) {
+        let (page, rendered, more) = try await store.read { database in
+            var sql: SQLQueryString = """
+                SELECT t.trace_id, t.info_json, t.info_generation FROM traces t WHERE t.experiment_id IN \(SQLBind.group(experimentIDs))
+                """
             for clause in filter.clauses { sql = sql + " AND " + (try Self.condition(clause)) }
             let orderText = (order + [("request_time", false), ("trace_id", true)]).map { "t.\($0.column) \($0.ascending ? "ASC" : "DESC")" }
             sql = sql + " ORDER BY \(unsafeRaw: orderText.joined(separator: ", ")) LIMIT \(bind: limit + 1) OFFSET \(bind: offset)"
-            let ids = try await database.raw(sql).all().map { try $0.decode(column: "trace_id", as: String.self) }
-            return (Array(ids.prefix(limit)), ids.count > limit)
+            let rows = Array(try await database.raw(sql).all())
+            let page = Array(rows.prefix(limit))
+            let ids = try page.map { try $0.decode(column: "trace_id", as: String.self) }
+            let (texts, rendered) = try await Self.complete(ids, rows: page, in: database)
+            return (texts.map(\.json), rendered, rows.count > limit)
         }
+        if !rendered.isEmpty { try? await remember(rendered) }
+        return (page, more)
     }
 
     /// MLflow's `prompt = "name/version"`: traces linked to that prompt version.
