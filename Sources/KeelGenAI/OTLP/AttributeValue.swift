@@ -14,19 +14,55 @@ public indirect enum AttributeValue: Sendable {
     /// An AnyValue with nothing set (Python's `None`).
     case empty
 
-    /// As OTLP proto-JSON with MLflow's snake_case names: `{"string_value": "x"}`,
-    /// `{"kvlist_value": {"values": [{"key": ..., "value": ...}]}}`.
-    public var protoJSON: [String: Any] {
+    /// Writes the value as OTLP proto-JSON with MLflow's snake_case names: `{"string_value": "x"}`,
+    /// `{"kvlist_value": {"values": [{"key": ..., "value": ...}]}}`; non-finite doubles as
+    /// `"NaN"`, `"Infinity"`, `"-Infinity"`.
+    func write(to out: inout JSONText) {
+        out.open("{")
         switch self {
-        case .string(let value): ["string_value": value]
-        case .bool(let value): ["bool_value": value]
-        case .int(let value): ["int_value": NSNumber(value: value)]
-        case .double(let value): value.isFinite ? ["double_value": value] : ["double_value": value.isNaN ? "NaN" : value > 0 ? "Infinity" : "-Infinity"]
-        case .array(let values): ["array_value": ["values": values.map(\.protoJSON)]]
-        case .keyValues(let pairs): ["kvlist_value": ["values": pairs.map { ["key": $0.0, "value": $0.1.protoJSON] }]]
-        case .bytes(let value): ["bytes_value": Data(value).base64EncodedString()]
-        case .empty: [:]
+        case .string(let value): out.member("string_value", value)
+        case .bool(let value):
+            out.key("bool_value")
+            out.raw(value ? "true" : "false")
+        case .int(let value): out.integer("int_value", value)
+        case .double(let value):
+            if value.isFinite {
+                out.key("double_value")
+                out.raw("\(value)")
+            } else {
+                out.member("double_value", value.isNaN ? "NaN" : value > 0 ? "Infinity" : "-Infinity")
+            }
+        case .array(let values):
+            out.key("array_value")
+            out.open("{")
+            out.key("values")
+            out.open("[")
+            for value in values { value.write(to: &out) }
+            out.close("]")
+            out.close("}")
+        case .keyValues(let pairs):
+            out.key("kvlist_value")
+            out.open("{")
+            out.key("values")
+            Self.write(pairs, to: &out)
+            out.close("}")
+        case .bytes(let value): out.member("bytes_value", Data(value).base64EncodedString())
+        case .empty: break
         }
+        out.close("}")
+    }
+
+    /// `[{"key": ..., "value": ...}, ...]`.
+    static func write(_ pairs: [(String, AttributeValue)], to out: inout JSONText) {
+        out.open("[")
+        for (key, value) in pairs {
+            out.open("{")
+            out.member("key", key)
+            out.key("value")
+            value.write(to: &out)
+            out.close("}")
+        }
+        out.close("]")
     }
 
     /// Decodes an `AnyValue` message.

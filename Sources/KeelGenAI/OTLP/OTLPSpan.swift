@@ -29,35 +29,49 @@ public struct OTLPSpan: Sendable {
     public var parentHex: String? { parentSpanID.isEmpty ? nil : Self.hex(parentSpanID) }
 
     static func hex(_ bytes: [UInt8]) -> String {
-        bytes.map { String(format: "%02x", $0) }.joined()
+        let digits = Array("0123456789abcdef".utf8)
+        var text = [UInt8]()
+        text.reserveCapacity(bytes.count * 2)
+        for byte in bytes {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 
-    /// The span as OTLP proto-JSON, as MLflow's `GetTrace` answers it: base64 ids, typed
+    /// The span as OTLP proto-JSON text, as MLflow's `GetTrace` answers it: base64 ids, typed
     /// attribute values, the status code by name, no parent on a root.
-    public func protoJSON() -> [String: Any] {
-        var attributes = self.attributes.filter { $0.0 != "mlflow.traceRequestId" }
+    public func protoJSONText() -> String {
+        var out = JSONText()
+        out.open("{")
+        out.member("trace_id", Data(traceID).base64EncodedString())
+        out.member("span_id", Data(spanID).base64EncodedString())
+        if !parentSpanID.isEmpty { out.member("parent_span_id", Data(parentSpanID).base64EncodedString()) }
+        out.member("name", name)
+        out.integer("start_time_unix_nano", startNanos)
+        out.integer("end_time_unix_nano", endNanos)
         // The request id is derived from the trace id; a client's own value is not trusted.
-        attributes.insert(("mlflow.traceRequestId", .string(mlflowTraceID)), at: 0)
-        var object: [String: Any] = [
-            "trace_id": Data(traceID).base64EncodedString(),
-            "span_id": Data(spanID).base64EncodedString(),
-            "name": name,
-            "start_time_unix_nano": NSNumber(value: startNanos),
-            "end_time_unix_nano": NSNumber(value: endNanos),
-            "attributes": attributes.map { ["key": $0.0, "value": $0.1.protoJSON] },
-            "events": events.map { event -> [String: Any] in
-                [
-                    "time_unix_nano": NSNumber(value: event.timeNanos), "name": event.name,
-                    "attributes": event.attributes.map { ["key": $0.0, "value": $0.1.protoJSON] },
-                ]
-            },
-        ]
-        if !parentSpanID.isEmpty { object["parent_span_id"] = Data(parentSpanID).base64EncodedString() }
-        var status: [String: Any] = [:]
-        if statusCode != "STATUS_CODE_UNSET" { status["code"] = statusCode }
-        if !statusMessage.isEmpty { status["message"] = statusMessage }
-        object["status"] = status
-        return object
+        let attributes = [("mlflow.traceRequestId", AttributeValue.string(mlflowTraceID))] + self.attributes.filter { $0.0 != "mlflow.traceRequestId" }
+        out.key("attributes")
+        AttributeValue.write(attributes, to: &out)
+        out.key("events")
+        out.open("[")
+        for event in events {
+            out.open("{")
+            out.integer("time_unix_nano", event.timeNanos)
+            out.member("name", event.name)
+            out.key("attributes")
+            AttributeValue.write(event.attributes, to: &out)
+            out.close("}")
+        }
+        out.close("]")
+        out.key("status")
+        out.open("{")
+        if statusCode != "STATUS_CODE_UNSET" { out.member("code", statusCode) }
+        if !statusMessage.isEmpty { out.member("message", statusMessage) }
+        out.close("}")
+        out.close("}")
+        return out.text
     }
 }
 

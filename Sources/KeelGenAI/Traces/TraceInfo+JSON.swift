@@ -7,7 +7,7 @@ extension TraceInfo {
     /// Rendered once when a trace is first read after a change and kept in `traces.info_json`,
     /// so a search answers a page of traces without loading their tags and metadata again.
     public var jsonText: String {
-        var out = TraceJSONText()
+        var out = JSONText()
         out.open("{")
         out.member("trace_id", traceID)
         out.key("trace_location")
@@ -72,72 +72,5 @@ extension Int64 {
     fileprivate func floorDivided(by divisor: Int64) -> (quotient: Int64, remainder: Int64) {
         let (quotient, remainder) = quotientAndRemainder(dividingBy: divisor)
         return remainder < 0 ? (quotient - 1, remainder + divisor) : (quotient, remainder)
-    }
-}
-
-/// Builds JSON text for the few fixed shapes a trace info has.
-private struct TraceJSONText {
-    var text = ""
-    private var needsComma = false
-
-    mutating func open(_ bracket: String) {
-        separate()
-        text += bracket
-        needsComma = false
-    }
-
-    mutating func close(_ bracket: String) {
-        text += bracket
-        needsComma = true
-    }
-
-    mutating func key(_ name: String) {
-        separate()
-        escaped(name)
-        text += ":"
-        needsComma = false
-    }
-
-    mutating func member(_ name: String, _ value: String) {
-        key(name)
-        escaped(value)
-        needsComma = true
-    }
-
-    mutating func raw(_ json: String) {
-        separate()
-        text += json
-        needsComma = true
-    }
-
-    mutating func map(_ values: [String: String]) {
-        open("{")
-        for (key, value) in values { member(key, value) }
-        close("}")
-    }
-
-    private mutating func separate() {
-        if needsComma { text += "," }
-    }
-
-    private mutating func escaped(_ value: String) {
-        text += "\""
-        guard value.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else {
-            text += value
-            text += "\""
-            return
-        }
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": text += "\\\""
-            case "\\": text += "\\\\"
-            case "\n": text += "\\n"
-            case "\r": text += "\\r"
-            case "\t": text += "\\t"
-            case _ where scalar.value < 0x20: text += String(format: "\\u%04x", scalar.value)
-            default: text.unicodeScalars.append(scalar)
-            }
-        }
-        text += "\""
     }
 }

@@ -99,7 +99,7 @@ struct TraceStore: Sendable {
                 for chunk in stride(from: 0, to: unique.count, by: 100).map({ unique[$0..<min($0 + 100, unique.count)] }) {
                     var sql: SQLQueryString = "INSERT INTO trace_spans (trace_id, span_id, parent_span_id, name, start_ns, end_ns, status, content) VALUES "
                     for (index, span) in chunk.enumerated() {
-                        let content = String(decoding: try JSONSerialization.data(withJSONObject: span.protoJSON()), as: UTF8.self)
+                        let content = span.protoJSONText()
                         sql = sql + (index == 0 ? "" : ", ") + """
                             (\(bind: traceID), \(bind: span.spanHex), \(bind: span.parentHex), \(bind: span.name),
                              \(bind: Int64(bitPattern: span.startNanos)), \(bind: Int64(bitPattern: span.endNanos)), \(bind: span.statusCode), \(bind: content))
