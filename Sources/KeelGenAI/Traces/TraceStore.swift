@@ -25,40 +25,35 @@ struct TraceStore: Sendable {
     /// request fails on the other's row.
     func upsert(_ info: TraceInfo, name: String?) async throws {
         try await store.write { database in
-            try await Self.insert(info, name: name, in: database)
-            try await database.update("traces")
-                .set("experiment_id", to: info.experimentID).set("request_time", to: info.requestTime)
-                .set("execution_duration", to: SQLBind(info.executionDuration)).set("state", to: info.state)
-                .set("client_request_id", to: SQLBind(info.clientRequestID)).set("request_preview", to: SQLBind(info.requestPreview))
-                .set("response_preview", to: SQLBind(info.responsePreview))
-                .where("trace_id", .equal, info.traceID).run()
-            if let name { try await database.update("traces").set("name", to: name).where("trace_id", .equal, info.traceID).run() }
+            // One statement creates or updates the row and marks its rendered info stale.
+            try await database.raw("""
+                INSERT INTO traces (trace_id, experiment_id, request_time, execution_duration, state, client_request_id,
+                    request_preview, response_preview, name)
+                VALUES (\(bind: info.traceID), \(bind: info.experimentID), \(bind: info.requestTime), \(bind: info.executionDuration),
+                    \(bind: info.state), \(bind: info.clientRequestID), \(bind: info.requestPreview), \(bind: info.responsePreview), \(bind: name))
+                ON CONFLICT (trace_id) DO UPDATE SET experiment_id = excluded.experiment_id, request_time = excluded.request_time,
+                    execution_duration = excluded.execution_duration, state = excluded.state,
+                    client_request_id = excluded.client_request_id, request_preview = excluded.request_preview,
+                    response_preview = excluded.response_preview, name = COALESCE(excluded.name, traces.name),
+                    info_json = NULL, info_generation = traces.info_generation + 1
+                """).run()
             try await Self.put(info.tags, table: "trace_tags", trace: info.traceID, in: database)
             try await Self.put(info.metadata, table: "trace_metadata", trace: info.traceID, in: database)
-            try await Self.invalidate([info.traceID], in: database)
         }
     }
 
-    /// Creates the trace's row unless it exists.
-    static func insert(_ info: TraceInfo, name: String?, in database: any SQLDatabase) async throws {
-        try await database.raw("""
-            INSERT INTO traces (trace_id, experiment_id, request_time, execution_duration, state, client_request_id,
-                request_preview, response_preview, name)
-            VALUES (\(bind: info.traceID), \(bind: info.experimentID), \(bind: info.requestTime), \(bind: info.executionDuration),
-                \(bind: info.state), \(bind: info.clientRequestID), \(bind: info.requestPreview), \(bind: info.responsePreview), \(bind: name))
-            ON CONFLICT (trace_id) DO NOTHING
-            """).run()
-    }
-
+    /// Sets key-value rows of a trace in one statement; a `mlflow.linkedPrompts` tag also links
+    /// its prompt versions.
     static func put(_ values: [String: String], table: String, trace: String, in database: any SQLDatabase) async throws {
-        for (key, value) in values.sorted(by: { $0.key < $1.key }) {
-            try await database.raw("""
-                INSERT INTO \(ident: table) (trace_id, key, value) VALUES (\(bind: trace), \(bind: key), \(bind: value))
-                ON CONFLICT (trace_id, key) DO UPDATE SET value = excluded.value
-                """).run()
-            if table == "trace_tags", key == PromptLinks.tag {
-                try await PromptLinks.insert(PromptLinks.parse(value), trace: trace, in: database)
-            }
+        guard !values.isEmpty else { return }
+        let pairs = values.sorted { $0.key < $1.key }
+        var sql: SQLQueryString = "INSERT INTO \(ident: table) (trace_id, key, value) VALUES "
+        for (index, pair) in pairs.enumerated() {
+            sql = sql + (index == 0 ? "" : ", ") + "(\(bind: trace), \(bind: pair.key), \(bind: pair.value))"
+        }
+        try await database.raw(sql + " ON CONFLICT (trace_id, key) DO UPDATE SET value = excluded.value").run()
+        if table == "trace_tags", let linked = values[PromptLinks.tag] {
+            try await PromptLinks.insert(PromptLinks.parse(linked), trace: trace, in: database)
         }
     }
 
@@ -74,23 +69,24 @@ struct TraceStore: Sendable {
                     executionDuration: root.map { Int64(($0.endNanos &- $0.startNanos) / 1_000_000) },
                     state: root.map { $0.statusCode == "STATUS_CODE_ERROR" ? "ERROR" : "OK" } ?? "IN_PROGRESS"
                 )
-                // Created from the spans unless the client's info came first, which then stands.
-                try await Self.insert(info, name: root?.name, in: database)
-                let row = try await database.select().columns("experiment_id").from("traces").where("trace_id", .equal, traceID).first()
+                // Created from the spans unless the client's info came first, which then stands;
+                // either way the row's rendered info is now stale.
+                let row = try await database.raw("""
+                    INSERT INTO traces (trace_id, experiment_id, request_time, execution_duration, state, name)
+                    VALUES (\(bind: traceID), \(bind: experimentID), \(bind: info.requestTime), \(bind: info.executionDuration),
+                        \(bind: info.state), \(bind: root?.name))
+                    ON CONFLICT (trace_id) DO UPDATE SET name = COALESCE(traces.name, excluded.name),
+                        info_json = NULL, info_generation = traces.info_generation + 1
+                    RETURNING experiment_id
+                    """).first()
                 guard let row, try row.decode(column: "experiment_id", as: Int64.self) == experimentID else {
                     throw KeelError.invalidParameter("Trace '\(traceID)' belongs to another experiment.")
-                }
-                if let root {
-                    try await database.raw("""
-                        UPDATE traces SET name = COALESCE(name, \(bind: root.name)) WHERE trace_id = \(bind: traceID)
-                        """).run()
                 }
                 var tags = [TraceInfo.spansLocationTag: "TRACKING_STORE"]
                 for (key, value) in spans[0].resource where !key.hasPrefix("telemetry.sdk.") && !key.hasPrefix("mlflow.") {
                     tags[key] = value.text
                 }
                 try await Self.put(tags, table: "trace_tags", trace: traceID, in: database)
-                try await Self.invalidate([traceID], in: database)
                 // One statement per 100 spans: an export of a long agent run is one round trip, not
                 // hundreds. A span sent twice in one export keeps its last copy (one statement may
                 // not touch a row twice).

@@ -18,6 +18,7 @@ enum TraceJSON {
     }
 
     static func parseTimestamp(_ text: String) throws -> Int64 {
+        if let millis = TraceInfo.millis(rfc3339: text) { return millis }
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         if let date = formatter.date(from: text) { return Int64((date.timeIntervalSince1970 * 1000).rounded()) }
