@@ -47,3 +47,11 @@ public struct TraceInfo: Sendable, Equatable {
         id.count == 35 && id.hasPrefix("tr-") && id.dropFirst(3).allSatisfy { $0.isHexDigit && !$0.isUppercase }
     }
 }
+
+/// Where a page of a trace's spans ended: the last span's start time and id.
+public struct SpanCursor: Sendable, Hashable {
+    /// The last span's start, nanoseconds (as stored, a bit pattern of the unsigned value).
+    public var startNanos: Int64
+    /// The last span's id, 16 hex digits.
+    public var spanID: String
+}

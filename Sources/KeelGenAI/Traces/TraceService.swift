@@ -7,7 +7,6 @@ import KeelTracking
 /// and reading, searching, tagging and deleting them.
 public struct TraceService: Sendable {
     let store: TraceStore
-    let tracking: TrackingService
 
     /// A body of more spans than this is refused: split the export.
     public static let maxSpansPerRequest = 50_000
@@ -16,14 +15,14 @@ public struct TraceService: Sendable {
 
     public init(store: any MetadataStore) {
         self.store = TraceStore(store: store)
-        tracking = TrackingService(store: store)
     }
 
     /// Stores OTLP spans for `experimentID` (the `x-mlflow-experiment-id` header).
     public func ingest(_ spans: [OTLPSpan], experimentID text: String) async throws -> Int {
         let experimentID = try await existingExperiment(text)
         guard spans.count <= Self.maxSpansPerRequest else {
-            throw KeelError(.resourceExhausted, "The export holds \(spans.count) spans; send at most \(Self.maxSpansPerRequest) per request.")
+            // 400, not 429: OTLP exporters retry a 429, and the same batch would fail again.
+            throw KeelError.invalidParameter("The export holds \(spans.count) spans; send at most \(Self.maxSpansPerRequest) per request.")
         }
         guard !spans.isEmpty else { return 0 }
         try await store.insert(spans, experimentID: experimentID)
@@ -60,9 +59,10 @@ public struct TraceService: Sendable {
         try await store.infos(traceIDs)
     }
 
-    /// A trace's spans as stored OTLP proto-JSON objects, by start time.
-    public func spans(_ traceID: String) async throws -> [String] {
-        try await store.spans(traceID)
+    /// A trace's spans in pages of at most `pageSize`, by start time, for answers that stream a
+    /// large trace instead of holding it whole. `after` is the previous page's cursor.
+    public func spans(_ traceID: String, after: SpanCursor?, pageSize: Int) async throws -> (spans: [String], next: SpanCursor?) {
+        try await store.spans(traceID, after: after, limit: pageSize)
     }
 
     /// The experiment a trace belongs to, for permission checks.
@@ -109,11 +109,9 @@ public struct TraceService: Sendable {
 
     private func existingExperiment(_ text: String) async throws -> Int64 {
         let id = try TrackingService.experimentID(text)
-        do {
-            _ = try await tracking.experiment(id: id)
-        } catch let error as KeelError where error.code == .resourceDoesNotExist {
-            throw KeelError.notFound("No Experiment with id=\(text) exists")
-        }
+        // One indexed lookup: every export and trace info checks this, and loading the whole
+        // experiment with its tags cost more than the check.
+        guard try await store.experimentExists(id) else { throw KeelError.notFound("No Experiment with id=\(text) exists") }
         return id
     }
 

@@ -111,6 +111,13 @@ struct TraceStore: Sendable {
         }
     }
 
+    /// Whether an experiment (active or deleted) exists.
+    func experimentExists(_ id: Int64) async throws -> Bool {
+        try await store.read { database in
+            try await database.select().column("experiment_id").from("experiments").where("experiment_id", .equal, id).first() != nil
+        }
+    }
+
     /// Marks traces' rendered infos stale. Every change to a trace's row, tags, metadata or
     /// assessments calls this inside its own transaction.
     static func invalidate(_ ids: [String], in database: any SQLDatabase) async throws {
@@ -221,11 +228,18 @@ struct TraceStore: Sendable {
         return ids.compactMap { byID[$0] }
     }
 
-    /// The spans of a trace as stored proto-JSON texts, by start time.
-    func spans(_ traceID: String) async throws -> [String] {
+    /// One page of a trace's spans after `cursor`, by (start time, span id), and the cursor of
+    /// the next page when there may be one.
+    func spans(_ traceID: String, after cursor: SpanCursor?, limit: Int) async throws -> (spans: [String], next: SpanCursor?) {
         try await store.read { database in
-            try await database.select().column("content").from("trace_spans").where("trace_id", .equal, traceID)
-                .orderBy("start_ns").orderBy("span_id").all().map { try $0.decode(column: "content", as: String.self) }
+            var sql: SQLQueryString = "SELECT content, start_ns, span_id FROM trace_spans WHERE trace_id = \(bind: traceID)"
+            if let cursor {
+                sql = sql + " AND (start_ns > \(bind: cursor.startNanos) OR (start_ns = \(bind: cursor.startNanos) AND span_id > \(bind: cursor.spanID)))"
+            }
+            let rows = try await database.raw(sql + " ORDER BY start_ns, span_id LIMIT \(bind: limit)").all()
+            let spans = try rows.map { try $0.decode(column: "content", as: String.self) }
+            guard rows.count == limit, let last = rows.last else { return (spans, nil) }
+            return (spans, SpanCursor(startNanos: try last.decode(column: "start_ns", as: Int64.self), spanID: try last.decode(column: "span_id", as: String.self)))
         }
     }
 

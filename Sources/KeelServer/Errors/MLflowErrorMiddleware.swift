@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOCore
 import HTTPTypes
 import KeelCore
 import Logging
@@ -20,6 +21,10 @@ struct MLflowErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return Self.response(for: error, format: format)
         } catch let error as HTTPError {
             return Self.response(for: Self.keelError(from: error, request: request), format: format)
+        } catch let error as NIOTooManyBytesError {
+            // A body past the limit can surface from NIO's collector rather than Hummingbird's.
+            let limit = error.maxBytes.map { " (\($0) bytes)" } ?? ""
+            return Self.response(for: KeelError(.invalidParameterValue, "The request body is too large\(limit)."), format: format)
         } catch {
             context.logger.error("Request failed: \(String(reflecting: error))", metadata: ["path": "\(request.uri.path)"])
             return Self.response(

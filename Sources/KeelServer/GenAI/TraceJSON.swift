@@ -5,15 +5,11 @@ import KeelGenAI
 /// MLflow's protobuf-JSON shapes for traces: TraceInfoV3 with an RFC 3339 `request_time` and a
 /// `"0.212s"` `execution_duration`, and `{"trace_info", "spans"}` traces.
 enum TraceJSON {
-    /// A trace with its spans; the spans are stored as proto-JSON text and spliced in as they are.
-    static func trace(info: String, spans: [String]?, to json: inout JSONWriter) {
+    /// `{"trace_info": ...}`: a trace without its spans, as StartTraceV3 and the info route answer.
+    static func trace(info: String, to json: inout JSONWriter) {
         json.object { json in
             json.key("trace_info")
             json.raw(info)
-            if let spans {
-                json.key("spans")
-                json.array(spans) { json, span in json.raw(span) }
-            }
         }
     }
 

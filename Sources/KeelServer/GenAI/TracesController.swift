@@ -34,7 +34,7 @@ struct TracesController: Sendable {
         return Self.written { json in
             json.object { json in
                 json.key("trace")
-                TraceJSON.trace(info: stored.jsonText, spans: nil, to: &json)
+                TraceJSON.trace(info: stored.jsonText, to: &json)
             }
         }
     }
@@ -45,7 +45,7 @@ struct TracesController: Sendable {
         return Self.written { json in
             json.object { json in
                 json.key("trace")
-                TraceJSON.trace(info: info, spans: nil, to: &json)
+                TraceJSON.trace(info: info, to: &json)
             }
         }
     }
@@ -54,29 +54,14 @@ struct TracesController: Sendable {
         guard let id = request.uri.queryParameters["trace_id"].map(String.init) else {
             throw KeelError.invalidParameter("Missing value for required parameter 'trace_id'.")
         }
-        guard let info = try await traces.renderedInfos([id]).first?.json else { throw KeelError.notFound("Trace with ID '\(id)' not found.") }
-        let spans = try await traces.spans(id)
-        return Self.written { json in
-            json.object { json in
-                json.key("trace")
-                TraceJSON.trace(info: info, spans: spans, to: &json)
-            }
-        }
+        guard let info = try await traces.renderedInfos([id]).first else { throw KeelError.notFound("Trace with ID '\(id)' not found.") }
+        return TraceStreaming.response(traces: traces, items: [info], single: true)
     }
 
     @Sendable func batchGet(_ request: Request, context: Context) async throws -> Response {
         let ids = QueryString.parse(request.uri.query ?? "").filter { $0.key == "trace_ids" }.map(\.value)
         guard !ids.isEmpty, ids.count <= 100 else { throw KeelError.invalidParameter("Give 1 to 100 trace_ids.") }
-        var found: [(String, [String])] = []
-        for info in try await traces.renderedInfos(ids) {
-            found.append((info.json, try await traces.spans(info.traceID)))
-        }
-        return Self.written { json in
-            json.object { json in
-                json.key("traces")
-                json.array(found) { json, trace in TraceJSON.trace(info: trace.0, spans: trace.1, to: &json) }
-            }
-        }
+        return TraceStreaming.response(traces: traces, items: try await traces.renderedInfos(ids), single: false)
     }
 
     @Sendable func search(_ request: Request, context: Context) async throws -> Response {

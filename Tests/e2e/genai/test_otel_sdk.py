@@ -1,9 +1,11 @@
 """The OpenTelemetry SDK from PyPI, with its own OTLP/HTTP exporter, sending to `/v1/traces`:
-plain, gzip and deflate, and compressed bodies that are corrupt or inflate past the limit."""
+plain, gzip and deflate; compressed bodies that are corrupt or inflate past the limit; a large
+trace read back page by page; exports past the span and size limits."""
 
 from __future__ import annotations
 
 import gzip
+import os
 import zlib
 
 import mlflow
@@ -74,3 +76,32 @@ def test_bad_compressed_exports_store_nothing(client, experiment, server):
         assert answer.json()["error_code"]
     assert len(client.get_trace(trace_id).data.spans) == 3
     assert len(mlflow.search_traces(locations=[experiment], return_type="list")) == 1
+
+
+def otlp_json(trace_hex: str, count: int, start: int = 1_700_000_000_000_000_000) -> dict:
+    """One trace of `count` spans under one root, all starting at the same nanosecond."""
+    spans = [{"traceId": trace_hex, "spanId": f"{n + 1:016x}", "name": "root" if n == 0 else f"step-{n}",
+              "startTimeUnixNano": str(start), "endTimeUnixNano": str(start + 1_000_000),
+              **({"parentSpanId": f"{1:016x}"} if n else {})} for n in range(count)]
+    return {"resourceSpans": [{"scopeSpans": [{"spans": spans}]}]}
+
+
+@pytest.mark.skipif(target() == "mlflow", reason="checks Keel's limits and its paged span reads")
+def test_large_trace_streams_and_oversized_exports_are_refused(client, experiment, server):
+    url = f"{server.url}/v1/traces"
+    headers = {"Content-Type": "application/json", "x-mlflow-experiment-id": experiment}
+    # 3,001 spans with one start time: the answer is streamed in pages of 500, and the page
+    # cursor must break the ties by span id without losing or repeating a span.
+    trace_hex = os.urandom(16).hex()
+    assert requests.post(url, json=otlp_json(trace_hex, 3001), headers=headers, timeout=120).status_code == 200
+    trace = client.get_trace("tr-" + trace_hex)
+    assert len(trace.data.spans) == 3001 and len({span.span_id for span in trace.data.spans}) == 3001
+    assert sum(span.parent_id is None for span in trace.data.spans) == 1
+
+    before = len(mlflow.search_traces(locations=[experiment], return_type="list"))
+    too_many = requests.post(url, json=otlp_json(os.urandom(16).hex(), 50_001), headers=headers, timeout=120)
+    assert too_many.status_code == 400 and "at most 50000" in too_many.json()["message"].replace(",", "")
+    too_big = requests.post(url, data=b"{" + b" " * (65 << 20) + b"}", headers=headers, timeout=120)
+    assert too_big.status_code == 400 and too_big.json()["error_code"] == "INVALID_PARAMETER_VALUE"
+    assert len(mlflow.search_traces(locations=[experiment], return_type="list")) == before
+    assert len(client.get_trace("tr-" + trace_hex).data.spans) == 3001
