@@ -59,54 +59,71 @@ struct TraceStore: Sendable {
 
     /// Stores spans; a trace they name that does not exist yet is created from its root span.
     func insert(_ spans: [OTLPSpan], experimentID: Int64) async throws {
-        let byTrace = Dictionary(grouping: spans, by: \.mlflowTraceID)
+        // Everything but the statements themselves is done before taking the writer: SQLite
+        // has one, and the time spent holding it bounds how many exports a second it takes.
+        let prepared = Dictionary(grouping: spans, by: \.mlflowTraceID).sorted { $0.key < $1.key }.map { traceID, spans in
+            PreparedTrace(traceID: traceID, spans: spans, experimentID: experimentID)
+        }
         try await store.write { database in
-            for (traceID, spans) in byTrace.sorted(by: { $0.key < $1.key }) {
-                let root = spans.first { $0.parentSpanID.isEmpty }
-                let first = root ?? spans.min { $0.startNanos < $1.startNanos }!
-                let info = TraceInfo(
-                    traceID: traceID, experimentID: experimentID, requestTime: Int64(first.startNanos / 1_000_000),
-                    executionDuration: root.map { Int64(($0.endNanos &- $0.startNanos) / 1_000_000) },
-                    state: root.map { $0.statusCode == "STATUS_CODE_ERROR" ? "ERROR" : "OK" } ?? "IN_PROGRESS"
-                )
+            for trace in prepared {
+                let info = trace.info
                 // Created from the spans unless the client's info came first, which then stands;
                 // either way the row's rendered info is now stale.
                 let row = try await database.raw("""
                     INSERT INTO traces (trace_id, experiment_id, request_time, execution_duration, state, name)
-                    VALUES (\(bind: traceID), \(bind: experimentID), \(bind: info.requestTime), \(bind: info.executionDuration),
-                        \(bind: info.state), \(bind: root?.name))
+                    VALUES (\(bind: info.traceID), \(bind: experimentID), \(bind: info.requestTime), \(bind: info.executionDuration),
+                        \(bind: info.state), \(bind: trace.rootName))
                     ON CONFLICT (trace_id) DO UPDATE SET name = COALESCE(traces.name, excluded.name),
                         info_json = NULL, info_generation = traces.info_generation + 1
                     RETURNING experiment_id
                     """).first()
                 guard let row, try row.decode(column: "experiment_id", as: Int64.self) == experimentID else {
-                    throw KeelError.invalidParameter("Trace '\(traceID)' belongs to another experiment.")
+                    throw KeelError.invalidParameter("Trace '\(info.traceID)' belongs to another experiment.")
                 }
-                var tags = [TraceInfo.spansLocationTag: "TRACKING_STORE"]
-                for (key, value) in spans[0].resource where !key.hasPrefix("telemetry.sdk.") && !key.hasPrefix("mlflow.") {
-                    tags[key] = value.text
-                }
-                try await Self.put(tags, table: "trace_tags", trace: traceID, in: database)
-                // One statement per 100 spans: an export of a long agent run is one round trip, not
-                // hundreds. A span sent twice in one export keeps its last copy (one statement may
-                // not touch a row twice).
-                var seen: Set<String> = []
-                let unique = Array(spans.reversed().filter { seen.insert($0.spanHex).inserted }.reversed())
-                for chunk in stride(from: 0, to: unique.count, by: 100).map({ unique[$0..<min($0 + 100, unique.count)] }) {
-                    var sql: SQLQueryString = "INSERT INTO trace_spans (trace_id, span_id, parent_span_id, name, start_ns, end_ns, status, content) VALUES "
-                    for (index, span) in chunk.enumerated() {
-                        let content = span.protoJSONText()
-                        sql = sql + (index == 0 ? "" : ", ") + """
-                            (\(bind: traceID), \(bind: span.spanHex), \(bind: span.parentHex), \(bind: span.name),
-                             \(bind: Int64(bitPattern: span.startNanos)), \(bind: Int64(bitPattern: span.endNanos)), \(bind: span.statusCode), \(bind: content))
-                            """
-                    }
-                    sql = sql + """
-                         ON CONFLICT (trace_id, span_id) DO UPDATE SET parent_span_id = excluded.parent_span_id, name = excluded.name,
-                            start_ns = excluded.start_ns, end_ns = excluded.end_ns, status = excluded.status, content = excluded.content
+                try await Self.put(trace.tags, table: "trace_tags", trace: info.traceID, in: database)
+                for statement in trace.spanStatements { try await database.raw(statement).run() }
+            }
+        }
+    }
+
+    /// One trace's part of an export, with its rows and statements built.
+    private struct PreparedTrace: Sendable {
+        let info: TraceInfo
+        let rootName: String?
+        let tags: [String: String]
+        let spanStatements: [SQLQueryString]
+
+        init(traceID: String, spans: [OTLPSpan], experimentID: Int64) {
+            let root = spans.first { $0.parentSpanID.isEmpty }
+            let first = root ?? spans.min { $0.startNanos < $1.startNanos }!
+            info = TraceInfo(
+                traceID: traceID, experimentID: experimentID, requestTime: Int64(first.startNanos / 1_000_000),
+                executionDuration: root.map { Int64(($0.endNanos &- $0.startNanos) / 1_000_000) },
+                state: root.map { $0.statusCode == "STATUS_CODE_ERROR" ? "ERROR" : "OK" } ?? "IN_PROGRESS"
+            )
+            rootName = root?.name
+            var tags = [TraceInfo.spansLocationTag: "TRACKING_STORE"]
+            for (key, value) in spans[0].resource where !key.hasPrefix("telemetry.sdk.") && !key.hasPrefix("mlflow.") {
+                tags[key] = value.text
+            }
+            self.tags = tags
+            // One statement per 100 spans: an export of a long agent run is one round trip, not
+            // hundreds. A span sent twice in one export keeps its last copy (one statement may
+            // not touch a row twice).
+            var seen: Set<String> = []
+            let unique = Array(spans.reversed().filter { seen.insert($0.spanHex).inserted }.reversed())
+            spanStatements = stride(from: 0, to: unique.count, by: 100).map { start in
+                var sql: SQLQueryString = "INSERT INTO trace_spans (trace_id, span_id, parent_span_id, name, start_ns, end_ns, status, content) VALUES "
+                for (index, span) in unique[start..<min(start + 100, unique.count)].enumerated() {
+                    sql = sql + (index == 0 ? "" : ", ") + """
+                        (\(bind: traceID), \(bind: span.spanHex), \(bind: span.parentHex), \(bind: span.name),
+                         \(bind: Int64(bitPattern: span.startNanos)), \(bind: Int64(bitPattern: span.endNanos)), \(bind: span.statusCode), \(bind: span.protoJSONText()))
                         """
-                    try await database.raw(sql).run()
                 }
+                return sql + """
+                     ON CONFLICT (trace_id, span_id) DO UPDATE SET parent_span_id = excluded.parent_span_id, name = excluded.name,
+                        start_ns = excluded.start_ns, end_ns = excluded.end_ns, status = excluded.status, content = excluded.content
+                    """
             }
         }
     }
