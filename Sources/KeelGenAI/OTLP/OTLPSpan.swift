@@ -1,5 +1,5 @@
 import Foundation
-import KeelCore
+public import KeelCore
 
 /// One span from an OTLP `ExportTraceServiceRequest`, with the resource attributes of its batch.
 public struct OTLPSpan: Sendable {
@@ -77,6 +77,23 @@ public struct OTLPSpan: Sendable {
 
 /// Decodes `opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest` (protobuf).
 public enum OTLPTraceRequest {
+    /// Resource attributes that name the experiment when the export has no
+    /// `x-mlflow-experiment-id` header (`OTEL_RESOURCE_ATTRIBUTES=mlflow.experimentId=3`).
+    public static let experimentAttributes = ["mlflow.experimentId", "mlflow.experiment_id"]
+
+    /// The experiment the spans' resources name; every resource must name the same one.
+    public static func experiment(of spans: [OTLPSpan]) throws(KeelError) -> String {
+        let named = Set(spans.map { span in
+            span.resource.first { experimentAttributes.contains($0.0) }.map { $0.1.text } ?? ""
+        })
+        guard named.count == 1, let experiment = named.first, !experiment.isEmpty else {
+            throw named.count > 1
+                ? .invalidParameter("The export's resources name different experiments; send one experiment per export.")
+                : .invalidParameter("Name the experiment in the x-mlflow-experiment-id header or the resource attribute mlflow.experimentId.")
+        }
+        return experiment
+    }
+
     /// The spans in a request body; every span must carry a 16-byte trace id and an 8-byte span id.
     public static func decode(protobuf bytes: [UInt8]) throws -> [OTLPSpan] {
         var request = ProtobufReader(bytes)

@@ -105,3 +105,25 @@ def test_large_trace_streams_and_oversized_exports_are_refused(client, experimen
     assert too_big.status_code == 400 and too_big.json()["error_code"] == "INVALID_PARAMETER_VALUE"
     assert len(mlflow.search_traces(locations=[experiment], return_type="list")) == before
     assert len(client.get_trace("tr-" + trace_hex).data.spans) == 3001
+
+
+@pytest.mark.skipif(target() == "mlflow", reason="Keel also reads the experiment from the resource")
+def test_experiment_named_by_resource_attribute(client, experiment, server):
+    exporter = OTLPSpanExporter(endpoint=f"{server.url}/v1/traces")
+    provider = TracerProvider(resource=Resource.create({"service.name": "batch-job", "mlflow.experimentId": experiment}))
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    with provider.get_tracer("keel-e2e").start_as_current_span("nightly") as span:
+        trace_id = "tr-" + format(span.get_span_context().trace_id, "032x")
+    provider.shutdown()
+    trace = client.get_trace(trace_id)
+    assert trace.info.experiment_id == experiment and [s.name for s in trace.data.spans] == ["nightly"]
+
+    body = otlp_json(os.urandom(16).hex(), 2)
+    other = dict(body["resourceSpans"][0], resource={"attributes": [{"key": "mlflow.experimentId", "value": {"stringValue": "0"}}]})
+    body["resourceSpans"][0]["resource"] = {"attributes": [{"key": "mlflow.experimentId", "value": {"stringValue": experiment}}]}
+    mixed = {"resourceSpans": [body["resourceSpans"][0], other]}
+    answer = requests.post(f"{server.url}/v1/traces", json=mixed, headers={"Content-Type": "application/json"}, timeout=30)
+    assert answer.status_code == 400 and "different experiments" in answer.json()["message"]
+    unnamed = requests.post(f"{server.url}/v1/traces", json=otlp_json(os.urandom(16).hex(), 1),
+                            headers={"Content-Type": "application/json"}, timeout=30)
+    assert unnamed.status_code == 400 and "mlflow.experimentId" in unnamed.json()["message"]
