@@ -76,6 +76,11 @@ if [[ "${KEEL_SKIP_SWIFT:-0}" == "1" ]]; then
     section "swift build / swift test skipped (KEEL_SKIP_SWIFT=1)"
 else
     section "swift build"
+    # compress-nio (gzip OTLP bodies) links the system zlib; Swift's own Linux dependencies
+    # include its headers, but a trimmed machine may lack them.
+    if [[ ! -f /usr/include/zlib.h && $EUID -eq 0 ]]; then
+        DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq zlib1g-dev
+    fi
     # One build for the binary and the test bundles; `swift test` reuses it.
     swift build --build-tests
     build_status=$?
