@@ -201,3 +201,40 @@ def test_ab_test_errors(client, server):
     requests.put(f"{api}/ab-tests/{name}", json={"arms": [{"version": 2, "weight": 9}, {"version": 1}]}, timeout=30).raise_for_status()
     assert requests.delete(f"{api}/ab-tests/{name}", timeout=30).status_code == 200
     assert requests.delete(f"{api}/ab-tests/{name}", timeout=30).status_code == 404
+
+
+@pytest.mark.skipif(target() == "mlflow", reason="Keel's per-version statistics")
+def test_model_versions_find_their_traces_through_the_active_model(client, server):
+    """`mlflow.set_active_model` puts the logged model's id in each trace's metadata; the
+    registered versions of that logged model count those traces."""
+    name = unique_name("chat_model").replace("-", "_")
+    mlflow.set_experiment(unique_name("active-model"))
+    model_ids = []
+    for version, (count, fail_every) in enumerate([(4, 0), (6, 3)], start=1):
+        model = mlflow.set_active_model(name=f"{name}-v{version}")
+        model_ids.append(model.model_id)
+        for index in range(count):
+            traced_answer_without_prompt(fail=fail_every and index % fail_every == 0)
+        mlflow.register_model(f"models:/{model.model_id}", name)
+    mlflow.clear_active_model()
+    mlflow.flush_trace_async_logging()
+
+    summary = requests.get(f"{server.url}/api/2.0/keel/genai/feedback/{name}", params={"window": "1d"}, timeout=30).json()
+    assert summary["kind"] == "model"
+    assert {b["version"]: (b["traces"], b["errors"]) for b in summary["buckets"]} == {"1": (4, 0), "2": (6, 2)}
+    compared = requests.get(f"{server.url}/api/2.0/keel/genai/compare/{name}", params={"a": 1, "b": 2, "window": "1d"}, timeout=30).json()
+    errors = next(m for m in compared["metrics"] if m["metric"] == "error_rate")
+    assert (errors["count_a"], errors["count_b"], errors["value_b"]) == (4, 6, pytest.approx(2 / 6))
+
+
+def traced_answer_without_prompt(fail: bool) -> None:
+    @mlflow.trace(name="answer")
+    def answer():
+        if fail:
+            raise RuntimeError("model timed out")
+        return "ok"
+
+    try:
+        answer()
+    except RuntimeError:
+        pass
