@@ -54,20 +54,16 @@ public struct TraceService: Sendable {
         try await store.renderedInfos(traceIDs)
     }
 
-    /// Infos of several traces, in the order asked; unknown ids are left out.
-    public func infos(_ traceIDs: [String]) async throws -> [TraceInfo] {
-        try await store.infos(traceIDs)
-    }
-
     /// A trace's spans in pages of at most `pageSize`, by start time, for answers that stream a
     /// large trace instead of holding it whole. `after` is the previous page's cursor.
     public func spans(_ traceID: String, after: SpanCursor?, pageSize: Int) async throws -> (spans: [String], next: SpanCursor?) {
         try await store.spans(traceID, after: after, limit: pageSize)
     }
 
-    /// The experiment a trace belongs to, for permission checks.
+    /// The experiment a trace belongs to, for permission checks: one indexed lookup.
     public func experimentID(of traceID: String) async throws -> Int64 {
-        try await info(traceID).experimentID
+        guard let id = try await store.experimentID(of: traceID) else { throw KeelError.notFound("Trace with ID '\(traceID)' not found.") }
+        return id
     }
 
     /// One page of traces in the experiments, filtered and ordered as MLflow's `search_traces`,

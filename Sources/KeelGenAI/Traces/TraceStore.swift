@@ -128,6 +128,14 @@ struct TraceStore: Sendable {
         }
     }
 
+    /// The experiment of a trace, or nil for an unknown trace.
+    func experimentID(of traceID: String) async throws -> Int64? {
+        try await store.read { database in
+            try await database.select().column("experiment_id").from("traces").where("trace_id", .equal, traceID).first()?
+                .decode(column: "experiment_id", as: Int64.self)
+        }
+    }
+
     /// Whether an experiment (active or deleted) exists.
     func experimentExists(_ id: Int64) async throws -> Bool {
         try await store.read { database in
