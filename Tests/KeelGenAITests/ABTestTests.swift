@@ -64,3 +64,18 @@ struct PromptLinksTests {
         #expect(PromptLinks.merge(nil, adding: [PromptVersionRef(name: "a", version: 1)]) == #"[{"name":"a","version":"1"}]"#)
     }
 }
+
+@Suite("Trace timestamps")
+struct TraceTimestampTests {
+    @Test("RFC 3339 parses by hand as it is written, with offsets and any fraction")
+    func rfc3339() {
+        #expect(TraceInfo.millis(rfc3339: "2026-11-24T00:13:47.120Z") == 1_795_479_227_120)
+        #expect(TraceInfo.timestamp(1_795_479_227_120) == "2026-11-24T00:13:47.120Z")
+        #expect(TraceInfo.millis(rfc3339: "2026-11-24T01:13:47.1204567+01:00") == 1_795_479_227_120)
+        #expect(TraceInfo.millis(rfc3339: "1969-12-31T23:59:59.999Z") == -1)
+        #expect(TraceInfo.timestamp(-1) == "1969-12-31T23:59:59.999Z")
+        for bad in ["2026-11-24", "2026-13-01T00:00:00Z", "2026-11-24T00:00:00", "2026-11-24T00:00:00.Z", "2026-11-24T00:00:00Zx"] {
+            #expect(TraceInfo.millis(rfc3339: bad) == nil, "\(bad)")
+        }
+    }
+}

@@ -1,4 +1,5 @@
 import Foundation
+import KeelCore
 
 /// Renders rows as an aligned plain-text table for terminals.
 struct TextTable {
@@ -33,22 +34,9 @@ enum TimeFormat {
         guard let millis = JSONValue.int64(value) else { return "-" }
         let seconds = millis / 1000
         let days = seconds / 86_400
-        let (year, month, day) = civilDate(daysSinceEpoch: days)
+        let (year, month, day) = CivilDate.date(daysSinceEpoch: days)
         let time = seconds % 86_400
         return String(format: "%04d-%02d-%02d %02d:%02d:%02d", year, month, day, time / 3600, time % 3600 / 60, time % 60)
-    }
-
-    /// Howard Hinnant's days-to-civil algorithm; avoids Foundation's locale-dependent formatters.
-    private static func civilDate(daysSinceEpoch: Int64) -> (Int64, Int64, Int64) {
-        let z = daysSinceEpoch + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthPrime = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthPrime + 2) / 5 + 1
-        let month = monthPrime < 10 ? monthPrime + 3 : monthPrime - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 }
 
