@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", exact: "2.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         .target(
@@ -134,6 +135,15 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "KeelWeb",
+            dependencies: [
+                "KeelCore", "KeelStore", "KeelTracking", "KeelRegistry", "KeelGovernance",
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "KeelClient",
             dependencies: ["KeelPipelines"],
             swiftSettings: strictSettings
@@ -151,6 +161,7 @@ let package = Package(
                 "KeelClient",
                 "KeelGovernance",
                 "KeelGenAI",
+                "KeelWeb",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -241,6 +252,11 @@ let package = Package(
         .testTarget(
             name: "KeelGenAITests",
             dependencies: ["KeelGenAI", "KeelCore", "KeelStore", "KeelTestSupport", .product(name: "SQLKit", package: "sql-kit")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "KeelWebTests",
+            dependencies: ["KeelWeb", "KeelCore", "KeelTracking"],
             swiftSettings: strictSettings
         ),
         .testTarget(

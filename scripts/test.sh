@@ -2,7 +2,8 @@
 # Keel's one test command: everything CI runs, in the order CI runs it.
 #
 #   1. PostgreSQL   a throwaway cluster (scripts/ci/postgres.sh)
-#   2. Python venv  the pinned mlflow client and pytest (scripts/ci/venv.sh),
+#   2. Chromium     Debian's browser for the web page tests
+#      Python venv  the pinned mlflow client, pytest and Playwright (scripts/ci/venv.sh),
 #                   and a separate one with Ray for the Ray executor's tests
 #   3. swift build  the keel binary and the test bundles, built once
 #   4. swift test   unit and store tests, with KEEL_TEST_POSTGRES_URL set
@@ -65,6 +66,15 @@ if pg_env="$(scripts/ci/postgres.sh)"; then
 else
     record "postgres" 1
 fi
+
+section "Chromium (the web page tests)"
+# Debian's browser, driven by Playwright from the venv; Playwright's own browser download
+# would need a CDN, so the tests use this one.
+if ! command -v chromium >/dev/null && [[ -z "${KEEL_CHROMIUM:-}" && $EUID -eq 0 ]]; then
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null
+fi
+command -v chromium >/dev/null || [[ -n "${KEEL_CHROMIUM:-}" ]]
+record "chromium" $?
 
 section "Python venv"
 scripts/ci/venv.sh

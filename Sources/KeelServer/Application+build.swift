@@ -9,6 +9,7 @@ import KeelGovernance
 import KeelRegistry
 import KeelServing
 import KeelTracking
+import KeelWeb
 import Logging
 import ServiceLifecycle
 
@@ -78,7 +79,7 @@ func buildServerParts(_ configuration: KeelServerConfiguration) async throws -> 
 
             """.utf8))
     }
-    let router = buildRouter(
+    let router = try buildRouter(
         metadata: metadata, artifacts: artifacts, deployments: deployments, metrics: metrics, monitoring: monitoring, alerts: alerts,
         pipelines: pipelines, identities: identities, permissions: permissions, internalToken: internalToken
     )
@@ -109,7 +110,7 @@ func buildRouter(
     identities: IdentityService,
     permissions: PermissionService,
     internalToken: String?
-) -> Router<KeelRequestContext> {
+) throws -> Router<KeelRequestContext> {
     let router = Router(context: KeelRequestContext.self)
     // First, so it also shapes the answers for unknown routes.
     router.add(middleware: MLflowErrorMiddleware())
@@ -119,6 +120,10 @@ func buildRouter(
     let tracking = TrackingService(store: metadata)
     let registry = RegistryService(store: metadata, tracking: tracking)
     let genai = GenAIFeedbackService(store: metadata, registry: registry)
+    let lineage = LineageService(registry: registry, deployments: [deployments])
+    let site = try WebSite(tracking: tracking, registry: registry, lineage: lineage, artifacts: artifacts)
+    // Inside the JSON error shaping and outside the auth checks: page errors become pages.
+    router.add(middleware: WebErrorMiddleware(site: site, artifacts: artifacts))
     if let internalToken {
         router.add(middleware: AuthMiddleware(identities: identities, internalToken: internalToken))
         // Outside the permission check, so refused attempts are in the audit log too.
@@ -152,7 +157,7 @@ func buildRouter(
     GenAIFeedbackController(service: genai).addRoutes(keel: router.group("api/2.0/keel/genai"))
     OTLPController(traces: traces).addRoutes(to: router)
     ArtifactsController(store: artifacts).addRoutes(to: router)
-    LineageController(lineage: LineageService(registry: registry, deployments: [deployments]), genai: genai)
+    LineageController(lineage: lineage, genai: genai)
         .addRoutes(to: router.group("api/2.0/keel/lineage"))
     DeploymentsController(service: deployments).addRoutes(to: router.group("api/2.0/keel/deployments"))
     MonitoringController(service: monitoring).addRoutes(to: router.group("api/2.0/keel/deployments"))
@@ -169,6 +174,9 @@ func buildRouter(
     ScoringController(gateway: deployments.gateway).addRoutes(to: router.group("deployments"))
     OpenInferenceController(gateway: deployments.gateway, serverVersion: KeelBuild.version).addRoutes(to: router)
     PrometheusController(metrics: metrics).addRoutes(to: router)
+    WebController(
+        site: site, artifacts: artifacts, identities: identities, permissions: internalToken == nil ? nil : permissions
+    ).addRoutes(to: router)
     return router
 }
 

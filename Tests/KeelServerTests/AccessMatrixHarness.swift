@@ -153,8 +153,10 @@ struct AccessFixture {
         var path = pattern
         let capture: [String: String] = [
             "{name}": pattern.hasPrefix("/api/2.0/keel/pipelines") ? pipeline
-                : ["/api/2.0/keel/lineage", "/api/2.0/keel/model-cards", "/api/2.0/keel/genai"].contains(where: pattern.hasPrefix) ? model : deployment,
+                : ["/api/2.0/keel/lineage", "/api/2.0/keel/model-cards", "/api/2.0/keel/genai", "/ui/models"].contains(where: pattern.hasPrefix) ? model : deployment,
             "{version}": "1",
+            "{experiment_id}": experimentID,
+            "{run_id}": runID,
             "{digest}": String(repeating: "0", count: 32),
             "{id}": pattern.contains("/alerts/") ? alertRuleID : pattern.contains("/tokens/") ? "no-such-token" : "1",
             "{username}": targetUser,

@@ -104,6 +104,13 @@ public struct IdentityService: Sendable {
         try await store.revokeToken(id)
     }
 
+    /// Revokes the token whose secret this is (a web session signing out); an unknown secret
+    /// is not an error, since signing out twice is harmless.
+    public func revokeToken(secret: String) async throws {
+        guard let row = try await store.tokenByHash(Secrets.sha256(secret)) else { return }
+        try await store.revokeToken(row.tokenId)
+    }
+
     // MARK: - Checking credentials
 
     /// The identity behind a username and password, or nil when they do not match (or the user

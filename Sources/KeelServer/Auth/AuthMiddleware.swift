@@ -14,11 +14,20 @@ struct AuthMiddleware: RouterMiddleware {
     /// The secret the server's own loopback calls carry (scheduled pipeline runs); never stored.
     let internalToken: String
 
-    /// Paths anyone may call.
-    static let publicPaths: Set<String> = ["/health"]
+    /// Paths anyone may call: the health check, and what the sign-in page needs.
+    static let publicPaths: Set<String> = ["/health", "/", "/ui", "/ui/login", "/ui/static/keel.css", "/ui/static/keel.js", "/ui/static/keel.svg"]
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         if Self.publicPaths.contains(request.uri.path) { return try await next(request, context) }
+        // The web pages' session cookie counts on the pages only (see WebSession).
+        if request.headers[.authorization] == nil, WebSession.isPage(request.uri.path), let secret = WebSession.secret(in: request.headers) {
+            guard let identity = try await identities.authenticate(token: secret) else {
+                throw KeelError(.unauthenticated, "The web session has expired or was signed out; please sign in again.")
+            }
+            var context = context
+            context.identity = identity
+            return try await next(request, context)
+        }
         guard let header = request.headers[.authorization] else {
             throw KeelError(.unauthenticated, "This Keel server requires credentials: a username and password (HTTP Basic) or an API token (Bearer).")
         }

@@ -36,3 +36,31 @@ extension TrackingService {
         }
     }
 }
+
+extension TrackingService {
+    /// The histories of several runs' metrics in one query, for a run page or a comparison:
+    /// by run ID, then metric key, each in step order.
+    ///
+    /// At most `limit` observations are read in all; `truncated` says whether more exist, so a
+    /// page can draw what it has and say that it is partial instead of loading millions of rows.
+    public func metricHistories(
+        runIDs: [String], keys: [String]? = nil, limit: Int
+    ) async throws -> (histories: [String: [String: [Metric]]], truncated: Bool) {
+        guard !runIDs.isEmpty, limit > 0 else { return ([:], false) }
+        if let keys, keys.isEmpty { return ([:], false) }
+        return try await store.read { database in
+            var query: SQLQueryString = """
+                SELECT run_uuid, key, value, timestamp, step, is_nan, model_id, dataset_name, dataset_digest
+                FROM metrics WHERE run_uuid IN (\(binds: runIDs))
+                """
+            if let keys { query += " AND key IN (\(binds: keys))" }
+            query += " ORDER BY run_uuid, key, step, timestamp LIMIT \(bind: limit + 1)"
+            let rows = try await database.rows(query, MetricRow.types).map(MetricRow.init(values:))
+            var histories: [String: [String: [Metric]]] = [:]
+            for row in rows.prefix(limit) {
+                histories[row.runUuid, default: [:]][row.key, default: []].append(row.metric)
+            }
+            return (histories, rows.count > limit)
+        }
+    }
+}

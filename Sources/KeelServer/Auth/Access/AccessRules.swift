@@ -147,6 +147,24 @@ enum AccessRules {
     /// Keel's own routes, the artifact proxy and the serving protocols.
     private static let keel: [Entry] = [
         (.get, "/health", .open),
+        // Web pages: lists show only what the user may read; a page about one thing needs READ on it.
+        (.get, "/", .open),
+        (.get, "/ui", .open),
+        (.get, "/ui/static/keel.css", .open),
+        (.get, "/ui/static/keel.js", .open),
+        (.get, "/ui/static/keel.svg", .open),
+        (.get, "/ui/login", .open),
+        (.post, "/ui/login", .open),
+        (.post, "/ui/logout", .anyUser),
+        (.get, "/ui/experiments", .anyUser),
+        (.get, "/ui/experiments/{experiment_id}", .resource(.read, experiment)),
+        (.get, "/ui/runs/{run_id}", .resource(.read, .run)),
+        (.get, "/ui/runs/{run_id}/artifact", .resource(.read, .run)),
+        // The page checks READ on each run's experiment.
+        (.get, "/ui/compare", .anyUser),
+        (.get, "/ui/models", .anyUser),
+        (.get, "/ui/models/{name}", .resource(.read, model)),
+        (.get, "/ui/models/{name}/versions/{version}", .resource(.read, model)),
         // OTLP span export: MLflow's client and any OpenTelemetry SDK.
         (.post, "/v1/traces", .resource(.edit, .experimentHeader)),
         (.get, "/version", .anyUser),
