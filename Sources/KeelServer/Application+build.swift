@@ -121,7 +121,11 @@ func buildRouter(
     let registry = RegistryService(store: metadata, tracking: tracking)
     let genai = GenAIFeedbackService(store: metadata, registry: registry)
     let lineage = LineageService(registry: registry, deployments: [deployments])
-    let site = try WebSite(tracking: tracking, registry: registry, lineage: lineage, artifacts: artifacts)
+    let site = try WebSite(
+        tracking: tracking, registry: registry, lineage: lineage, artifacts: artifacts,
+        deployments: deployments, inferenceLog: InferenceLogReader(store: metadata), monitoring: monitoring, alerts: alerts,
+        cards: ModelCardService(registry: registry, artifacts: artifacts, deployments: deployments, monitoring: monitoring), auditLog: audit
+    )
     // Inside the JSON error shaping and outside the auth checks: page errors become pages.
     router.add(middleware: WebErrorMiddleware(site: site, artifacts: artifacts))
     if let internalToken {

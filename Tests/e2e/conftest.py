@@ -32,6 +32,7 @@ import requests  # noqa: E402
 from mlflow import MlflowClient  # noqa: E402
 
 from support import databases, guard  # noqa: E402
+from support.browser import browser, new_tab  # noqa: E402,F401  (page-test fixtures; Chromium starts only when used)
 from support.rest import Api  # noqa: E402
 from support.servers import ServerProcess, ServerSpec, start_server, target  # noqa: E402
 

@@ -49,6 +49,17 @@ struct WebController: Sendable {
         page("ui/models/{name}") { site, _, context, viewer in
             try await site.model(name: context.parameters.get("name") ?? "", viewer: viewer)
         }
+        page("ui/models/{name}/versions/{version}/card") { site, _, context, viewer in
+            try await site.modelCard(name: context.parameters.get("name") ?? "", version: context.parameters.get("version") ?? "", viewer: viewer)
+        }
+        page("ui/audit") { site, request, _, viewer in try await site.audit(request.items, viewer: viewer) }
+        page("ui/deployments") { site, _, _, viewer in try await site.deployments(viewer: viewer) }
+        page("ui/deployments/{name}") { site, request, context, viewer in
+            try await site.deployment(name: context.parameters.get("name") ?? "", request.items, viewer: viewer)
+        }
+        page("ui/deployments/{name}/monitoring") { site, request, context, viewer in
+            try await site.monitoring(deployment: context.parameters.get("name") ?? "", request.items, viewer: viewer)
+        }
         page("ui/models/{name}/versions/{version}") { site, _, context, viewer in
             try await site.modelVersion(
                 name: context.parameters.get("name") ?? "", version: context.parameters.get("version") ?? "", viewer: viewer

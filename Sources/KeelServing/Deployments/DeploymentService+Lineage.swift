@@ -14,7 +14,7 @@ extension DeploymentService: DeploymentDirectory {
 
 extension Deployment {
     /// The share of callers' requests `version` answers (a shadow answers none).
-    func trafficShare(of version: Int64) -> Double {
+    public func trafficShare(of version: Int64) -> Double {
         switch traffic {
         case .single:
             return version == primaryVersion ? 1 : 0

@@ -34,8 +34,8 @@ public struct DeploymentState: Sendable {
 }
 
 extension Deployment {
-    /// The role each version plays in the policy.
-    func role(of version: Int64) -> String {
+    /// The role each version plays in the policy: `primary`, `candidate`, `variant` or `shadow`.
+    public func role(of version: Int64) -> String {
         if version == primaryVersion { return "primary" }
         switch traffic {
         case .single: return "primary"

@@ -47,6 +47,7 @@ extension WebSite {
             var chrome: Chrome
             var facts: [Fact]
             var description: String?
+            var cardHref: String
             var lineage: String
             var datasets: [DatasetRow]
             var hasDatasets: Bool
@@ -83,6 +84,7 @@ extension WebSite {
             ),
             facts: facts,
             description: version.description.flatMap { $0.isEmpty ? nil : $0 },
+            cardHref: Href.modelVersion(name, number) + "/card",
             lineage: graph,
             datasets: datasets.map(DatasetRow.init), hasDatasets: !datasets.isEmpty,
             deployments: lineage.deployments.map {

@@ -40,7 +40,9 @@ struct Chrome {
 
     init(title: String, section: Section, viewer: Viewer, trail: [Link] = []) {
         self.title = title
-        nav = Section.allCases.map { NavItem(text: $0.title, href: $0.href, current: $0 == section) }
+        // The audit log is for admins (or everyone on a server without auth).
+        let mayAudit = viewer.identity.map(\.isAdmin) ?? true
+        nav = Section.allCases.filter { $0 != .audit || mayAudit }.map { NavItem(text: $0.title, href: $0.href, current: $0 == section) }
         username = viewer.identity?.username
         self.trail = trail
         hasTrail = !trail.isEmpty
@@ -48,14 +50,16 @@ struct Chrome {
 
     /// The parts of the site in the top navigation.
     enum Section: CaseIterable {
-        case experiments, models, none
+        case experiments, models, deployments, audit, none
 
-        static var allCases: [Section] { [.experiments, .models] }
+        static var allCases: [Section] { [.experiments, .models, .deployments, .audit] }
 
         var title: String {
             switch self {
             case .experiments: "Experiments"
             case .models: "Models"
+            case .deployments: "Deployments"
+            case .audit: "Audit log"
             case .none: ""
             }
         }
@@ -64,6 +68,8 @@ struct Chrome {
             switch self {
             case .experiments: "/ui/experiments"
             case .models: "/ui/models"
+            case .deployments: "/ui/deployments"
+            case .audit: "/ui/audit"
             case .none: "/ui/"
             }
         }

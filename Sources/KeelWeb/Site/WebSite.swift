@@ -1,9 +1,13 @@
 import KeelCore
+public import KeelGovernance
+public import KeelMonitoring
 public import KeelRegistry
+public import KeelServing
 public import KeelStore
 public import KeelTracking
 
-/// Keel's web pages: experiments, runs, comparisons, the registry and lineage, server-rendered
+/// Keel's web pages: experiments, runs, comparisons, the registry and lineage, deployments and
+/// their monitoring, server-rendered
 /// with SVG charts drawn here. No front-end build and no CDN: everything the browser loads comes
 /// from this binary, so the pages work offline.
 ///
@@ -15,14 +19,30 @@ public struct WebSite: Sendable {
     let registry: RegistryService
     let lineage: LineageService
     let artifacts: any ArtifactStore
+    let deployments: DeploymentService
+    let inferenceLog: InferenceLogReader
+    let monitoring: MonitoringService
+    let alerts: AlertService
+    let cards: ModelCardService
+    let auditLog: AuditLog
 
     /// Parses every template; throws if one does not parse (a bug caught at start-up).
-    public init(tracking: TrackingService, registry: RegistryService, lineage: LineageService, artifacts: any ArtifactStore) throws {
+    public init(
+        tracking: TrackingService, registry: RegistryService, lineage: LineageService, artifacts: any ArtifactStore,
+        deployments: DeploymentService, inferenceLog: InferenceLogReader, monitoring: MonitoringService, alerts: AlertService,
+        cards: ModelCardService, auditLog: AuditLog
+    ) throws {
         renderer = try PageRenderer()
         self.tracking = tracking
         self.registry = registry
         self.lineage = lineage
         self.artifacts = artifacts
+        self.deployments = deployments
+        self.inferenceLog = inferenceLog
+        self.monitoring = monitoring
+        self.alerts = alerts
+        self.cards = cards
+        self.auditLog = auditLog
     }
 
     /// The stylesheet, served at `/ui/static/keel.css`.

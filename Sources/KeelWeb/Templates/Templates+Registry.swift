@@ -43,6 +43,7 @@ extension Templates {
         {{<layout}}{{$body}}
         <dl class="facts">{{#facts}}<dt>{{name}}</dt><dd>{{#href}}<a href="{{.}}">{{value}}</a>{{/href}}{{^href}}{{value}}{{/href}}</dd>{{/facts}}</dl>
         {{#description}}<p>{{.}}</p>{{/description}}
+        <p><a class="button secondary" href="{{cardHref}}">Model card</a></p>
         <h2 id="lineage">Lineage</h2>
         {{{lineage}}}
         {{#hasDatasets}}<table><caption>Datasets the run used</caption>

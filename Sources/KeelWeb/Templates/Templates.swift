@@ -14,5 +14,10 @@ enum Templates {
         ("models", models),
         ("model", model),
         ("model-version", modelVersion),
+        ("deployments", deployments),
+        ("deployment", deployment),
+        ("monitoring", monitoring),
+        ("card", card),
+        ("audit", audit),
     ]
 }

@@ -61,6 +61,8 @@ def test_pages_need_a_sign_in_and_show_only_what_the_user_may_read(server_factor
     assert names == ["shared with alice"]
     tab.open("/ui/models")
     assert tab.page.locator("tbody tr").count() == 0
+    assert tab.page.locator("nav a:text('Audit log')").count() == 0, "the audit log is for admins"
+    tab.open("/ui/audit", expect_status=403)
     tab.open(f"/ui/experiments/{secret}", expect_status=403)
     tab.open(f"/ui/runs/{secret_run}", expect_status=403)
     tab.open("/ui/models/admins-model", expect_status=403)
@@ -88,6 +90,15 @@ def test_pages_need_a_sign_in_and_show_only_what_the_user_may_read(server_factor
     assert {"shared with alice", "admin only"} <= names
     tab.open("/ui/models")
     assert "admins-model" in tab.page.locator("tbody").inner_text()
+
+    # The admin reads the audit log: alice's refused page views are not API changes, but the
+    # grant is there, and the hash chain checks out.
+    tab.page.click("nav a:text('Audit log')")
+    entries = tab.page.locator("tbody").inner_text()
+    assert "permissions" in entries and "admin" in entries
+    tab.page.click("a:text('Verify the hash chain')")
+    assert "check out" in tab.page.locator("[role=status]").inner_text()
+    tab.shot("audit")
 
 
 def test_sign_in_never_redirects_off_the_site(server_factory, backend, new_tab):

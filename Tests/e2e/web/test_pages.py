@@ -10,7 +10,7 @@ import re
 import pytest
 import requests
 
-from web.a11y import audit, first_tab_stop_is_visible
+from support.a11y import audit, first_tab_stop_is_visible
 from web.seed import RUNS, seed
 
 

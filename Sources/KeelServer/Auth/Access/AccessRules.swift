@@ -165,6 +165,11 @@ enum AccessRules {
         (.get, "/ui/models", .anyUser),
         (.get, "/ui/models/{name}", .resource(.read, model)),
         (.get, "/ui/models/{name}/versions/{version}", .resource(.read, model)),
+        (.get, "/ui/models/{name}/versions/{version}/card", .resource(.read, model)),
+        (.get, "/ui/audit", .admin),
+        (.get, "/ui/deployments", .anyUser),
+        (.get, "/ui/deployments/{name}", .resource(.read, .deployment(field: "name"))),
+        (.get, "/ui/deployments/{name}/monitoring", .resource(.read, .deployment(field: "name"))),
         // OTLP span export: MLflow's client and any OpenTelemetry SDK.
         (.post, "/v1/traces", .resource(.edit, .experimentHeader)),
         (.get, "/version", .anyUser),
