@@ -137,9 +137,10 @@ let package = Package(
         .target(
             name: "KeelWeb",
             dependencies: [
-                "KeelCore", "KeelStore", "KeelTracking", "KeelRegistry", "KeelServing", "KeelMonitoring", "KeelGovernance",
+                "KeelCore", "KeelStore", "KeelTracking", "KeelRegistry", "KeelServing", "KeelMonitoring", "KeelPipelines", "KeelGovernance",
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: strictSettings
         ),

@@ -124,7 +124,8 @@ func buildRouter(
     let site = try WebSite(
         tracking: tracking, registry: registry, lineage: lineage, artifacts: artifacts,
         deployments: deployments, inferenceLog: InferenceLogReader(store: metadata), monitoring: monitoring, alerts: alerts,
-        cards: ModelCardService(registry: registry, artifacts: artifacts, deployments: deployments, monitoring: monitoring), auditLog: audit
+        cards: ModelCardService(registry: registry, artifacts: artifacts, deployments: deployments, monitoring: monitoring), auditLog: audit,
+        pipelines: pipelines
     )
     // Inside the JSON error shaping and outside the auth checks: page errors become pages.
     router.add(middleware: WebErrorMiddleware(site: site, artifacts: artifacts))

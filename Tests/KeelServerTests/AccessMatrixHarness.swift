@@ -152,7 +152,7 @@ struct AccessFixture {
     func call(method: HTTPRequest.Method, pattern: String) -> Call {
         var path = pattern
         let capture: [String: String] = [
-            "{name}": pattern.hasPrefix("/api/2.0/keel/pipelines") ? pipeline
+            "{name}": ["/api/2.0/keel/pipelines", "/ui/pipelines"].contains(where: pattern.hasPrefix) ? pipeline
                 : ["/api/2.0/keel/lineage", "/api/2.0/keel/model-cards", "/api/2.0/keel/genai", "/ui/models"].contains(where: pattern.hasPrefix) ? model : deployment,
             "{version}": "1",
             "{experiment_id}": experimentID,

@@ -53,6 +53,10 @@ struct WebController: Sendable {
             try await site.modelCard(name: context.parameters.get("name") ?? "", version: context.parameters.get("version") ?? "", viewer: viewer)
         }
         page("ui/audit") { site, request, _, viewer in try await site.audit(request.items, viewer: viewer) }
+        page("ui/pipelines") { site, _, _, viewer in try await site.pipelines(viewer: viewer) }
+        page("ui/pipelines/{name}") { site, request, context, viewer in
+            try await site.pipeline(name: context.parameters.get("name") ?? "", request.items, viewer: viewer)
+        }
         page("ui/deployments") { site, _, _, viewer in try await site.deployments(viewer: viewer) }
         page("ui/deployments/{name}") { site, request, context, viewer in
             try await site.deployment(name: context.parameters.get("name") ?? "", request.items, viewer: viewer)

@@ -50,15 +50,16 @@ struct Chrome {
 
     /// The parts of the site in the top navigation.
     enum Section: CaseIterable {
-        case experiments, models, deployments, audit, none
+        case experiments, models, deployments, pipelines, audit, none
 
-        static var allCases: [Section] { [.experiments, .models, .deployments, .audit] }
+        static var allCases: [Section] { [.experiments, .models, .deployments, .pipelines, .audit] }
 
         var title: String {
             switch self {
             case .experiments: "Experiments"
             case .models: "Models"
             case .deployments: "Deployments"
+            case .pipelines: "Pipelines"
             case .audit: "Audit log"
             case .none: ""
             }
@@ -69,6 +70,7 @@ struct Chrome {
             case .experiments: "/ui/experiments"
             case .models: "/ui/models"
             case .deployments: "/ui/deployments"
+            case .pipelines: "/ui/pipelines"
             case .audit: "/ui/audit"
             case .none: "/ui/"
             }

@@ -1,13 +1,14 @@
 import KeelCore
 public import KeelGovernance
 public import KeelMonitoring
+public import KeelPipelines
 public import KeelRegistry
 public import KeelServing
 public import KeelStore
 public import KeelTracking
 
 /// Keel's web pages: experiments, runs, comparisons, the registry and lineage, deployments and
-/// their monitoring, server-rendered
+/// their monitoring, pipelines, model cards and the audit log, server-rendered
 /// with SVG charts drawn here. No front-end build and no CDN: everything the browser loads comes
 /// from this binary, so the pages work offline.
 ///
@@ -25,12 +26,13 @@ public struct WebSite: Sendable {
     let alerts: AlertService
     let cards: ModelCardService
     let auditLog: AuditLog
+    let pipelines: PipelineService
 
     /// Parses every template; throws if one does not parse (a bug caught at start-up).
     public init(
         tracking: TrackingService, registry: RegistryService, lineage: LineageService, artifacts: any ArtifactStore,
         deployments: DeploymentService, inferenceLog: InferenceLogReader, monitoring: MonitoringService, alerts: AlertService,
-        cards: ModelCardService, auditLog: AuditLog
+        cards: ModelCardService, auditLog: AuditLog, pipelines: PipelineService
     ) throws {
         renderer = try PageRenderer()
         self.tracking = tracking
@@ -43,6 +45,7 @@ public struct WebSite: Sendable {
         self.alerts = alerts
         self.cards = cards
         self.auditLog = auditLog
+        self.pipelines = pipelines
     }
 
     /// The stylesheet, served at `/ui/static/keel.css`.

@@ -81,3 +81,38 @@ extension Templates {
         {{/body}}{{/layout}}
         """
 }
+
+extension Templates {
+    /// Registered pipelines.
+    static let pipelines = """
+        {{<layout}}{{$body}}
+        {{#hasRows}}<div class="table-scroll"><table><caption class="visually-hidden">Registered pipelines</caption>
+        <thead><tr><th scope="col">Name</th><th scope="col">Directory</th><th scope="col">Schedule</th><th scope="col">Next run</th><th scope="col">Last run</th><th scope="col">Started</th></tr></thead><tbody>
+        {{#rows}}<tr><td><a href="{{href}}">{{name}}</a></td><td><code>{{directory}}</code></td><td><code>{{schedule}}</code></td><td>{{next}}</td><td class="run-{{lastStatus}}">{{lastStatus}}</td><td>{{lastRun}}</td></tr>
+        {{/rows}}</tbody></table></div>{{/hasRows}}
+        {{^hasRows}}<p class="notice">No pipelines registered. Register one with <code>keel pipelines register NAME DIRECTORY</code>.</p>{{/hasRows}}
+        {{/body}}{{/layout}}
+        """
+
+    /// One pipeline: its stage graph for a run, that run's stages and log, and the run history.
+    static let pipeline = """
+        {{<layout}}{{$body}}
+        <dl class="facts">{{#facts}}<dt>{{name}}</dt><dd>{{value}}</dd>{{/facts}}</dl>
+        <h2 id="graph">Stages</h2>
+        {{#selectedTitle}}<p>{{.}}</p>{{/selectedTitle}}
+        {{{graph}}}
+        {{#graphNote}}<p class="notice">{{.}}</p>{{/graphNote}}
+        {{#hasStages}}<table><caption class="visually-hidden">What each stage did in this run</caption>
+        <thead><tr><th scope="col">Stage</th><th scope="col">Status</th><th scope="col" class="num">Seconds</th><th scope="col">Why</th><th scope="col">Metrics</th><th scope="col">Tracking run</th></tr></thead><tbody>
+        {{#stages}}<tr><td>{{name}}</td><td class="run-{{status}}">{{status}}</td><td class="num">{{seconds}}</td><td>{{reasons}}</td><td>{{metrics}}</td><td>{{#runHref}}<a href="{{.}}">run</a>{{/runHref}}</td></tr>{{/stages}}
+        </tbody></table>{{/hasStages}}
+        <h2 id="log">Log</h2>
+        {{#hasLog}}<pre class="preview" tabindex="0" aria-label="Log of the run">{{log}}</pre>{{/hasLog}}{{^hasLog}}<p class="notice">No log for this run.</p>{{/hasLog}}
+        <h2 id="runs">Runs</h2>
+        {{#hasRuns}}<div class="table-scroll"><table><caption class="visually-hidden">Runs, newest first</caption>
+        <thead><tr><th scope="col" class="num">Run</th><th scope="col">Status</th><th scope="col">Trigger</th><th scope="col">Created</th><th scope="col">Duration</th><th scope="col">Cache hits</th></tr></thead><tbody>
+        {{#runs}}<tr><td class="num"><a href="{{href}}"{{#selected}} aria-current="true"{{/selected}}>{{id}}</a></td><td class="run-{{status}}">{{status}}</td><td>{{trigger}}</td><td>{{created}}</td><td>{{duration}}</td><td>{{cacheHits}}</td></tr>
+        {{/runs}}</tbody></table></div>{{/hasRuns}}{{^hasRuns}}<p class="notice">Never run. Start a run with <code>keel pipelines run NAME</code>.</p>{{/hasRuns}}
+        {{/body}}{{/layout}}
+        """
+}

@@ -18,6 +18,8 @@ enum Templates {
         ("deployment", deployment),
         ("monitoring", monitoring),
         ("card", card),
+        ("pipelines", pipelines),
+        ("pipeline", pipeline),
         ("audit", audit),
     ]
 }

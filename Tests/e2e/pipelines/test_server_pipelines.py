@@ -16,6 +16,7 @@ import yaml
 from mlflow import MlflowClient
 
 from conftest import Pipeline
+from support.a11y import audit
 from support.serving import Serving, poll
 
 ALL_STAGES = ["generate", "validate", "split", "train", "evaluate", "gate", "register", "deploy"]
@@ -66,6 +67,24 @@ def test_register_and_run_through_the_cli(churn: Pipeline, pipeline_server):
 
     shown = churn.cli("pipelines", "show", "churn", "--server", pipeline_server.url)
     assert "alerts on 'churn'" in shown.stdout and "succeeded" in shown.stdout
+
+
+def test_pipeline_pages_show_the_graph_runs_and_log(pipeline_server, new_tab):
+    """After the run above: the pages in Chromium (see Tests/e2e/web)."""
+    tab = new_tab(pipeline_server.url)
+    tab.open("/ui/pipelines")
+    row = tab.page.locator("tbody tr", has_text="churn")
+    assert "succeeded" in row.inner_text() and "0 3 * * *" in row.inner_text()
+    row.locator("a").first.click()
+    graph = tab.page.locator("svg[aria-label='Stages of churn']")
+    assert graph.locator("g.stage").count() == len(ALL_STAGES)
+    assert graph.locator("line").count() >= len(ALL_STAGES) - 1, "an arrow per dependency"
+    stages = tab.page.locator("#graph ~ table tbody tr")
+    assert stages.all_inner_texts()[0].startswith("generate") and stages.count() == len(ALL_STAGES)
+    assert "[train]" in tab.page.locator("pre.preview").inner_text(), "the stages' own output is in the log"
+    assert tab.page.locator("#runs ~ div table tbody tr").count() == 1
+    assert audit(tab.page) == []
+    tab.shot("pipeline")
 
 
 def test_a_firing_alert_retrains_and_rolls_out_a_new_version(churn: Pipeline, pipeline_server):

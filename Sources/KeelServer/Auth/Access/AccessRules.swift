@@ -167,6 +167,8 @@ enum AccessRules {
         (.get, "/ui/models/{name}/versions/{version}", .resource(.read, model)),
         (.get, "/ui/models/{name}/versions/{version}/card", .resource(.read, model)),
         (.get, "/ui/audit", .admin),
+        (.get, "/ui/pipelines", .anyUser),
+        (.get, "/ui/pipelines/{name}", .resource(.read, .pipeline)),
         (.get, "/ui/deployments", .anyUser),
         (.get, "/ui/deployments/{name}", .resource(.read, .deployment(field: "name"))),
         (.get, "/ui/deployments/{name}/monitoring", .resource(.read, .deployment(field: "name"))),
