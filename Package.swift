@@ -137,7 +137,7 @@ let package = Package(
         .target(
             name: "KeelWeb",
             dependencies: [
-                "KeelCore", "KeelStore", "KeelTracking", "KeelRegistry", "KeelServing", "KeelMonitoring", "KeelPipelines", "KeelGovernance",
+                "KeelCore", "KeelStore", "KeelTracking", "KeelRegistry", "KeelServing", "KeelMonitoring", "KeelPipelines", "KeelGenAI", "KeelGovernance",
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -125,7 +125,7 @@ func buildRouter(
         tracking: tracking, registry: registry, lineage: lineage, artifacts: artifacts,
         deployments: deployments, inferenceLog: InferenceLogReader(store: metadata), monitoring: monitoring, alerts: alerts,
         cards: ModelCardService(registry: registry, artifacts: artifacts, deployments: deployments, monitoring: monitoring), auditLog: audit,
-        pipelines: pipelines
+        pipelines: pipelines, traces: traces
     )
     // Inside the JSON error shaping and outside the auth checks: page errors become pages.
     router.add(middleware: WebErrorMiddleware(site: site, artifacts: artifacts))

@@ -38,6 +38,12 @@ struct WebController: Sendable {
         page("ui/experiments/{experiment_id}") { site, request, context, viewer in
             try await site.experiment(id: context.parameters.get("experiment_id") ?? "", request.items, viewer: viewer)
         }
+        page("ui/experiments/{experiment_id}/traces") { site, request, context, viewer in
+            try await site.traces(experimentID: context.parameters.get("experiment_id") ?? "", request.items, viewer: viewer)
+        }
+        page("ui/traces/{trace_id}") { site, _, context, viewer in
+            try await site.trace(id: context.parameters.get("trace_id") ?? "", viewer: viewer)
+        }
         page("ui/runs/{run_id}") { site, request, context, viewer in
             try await site.run(id: context.parameters.get("run_id") ?? "", request.items, viewer: viewer)
         }

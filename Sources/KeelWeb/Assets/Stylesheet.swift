@@ -46,7 +46,8 @@ enum Stylesheet {
         .status-FINISHED, .status-READY { color: var(--good); }
         .status-FAILED, .status-KILLED, .status-FAILED_REGISTRATION, .state-failed, .failed { color: var(--bad); }
         .state-ready, .run-succeeded, .run-ran { color: var(--good); }
-        .run-failed { color: var(--bad); }
+        .run-failed, .trace-ERROR { color: var(--bad); }
+        .trace-OK { color: var(--good); }
         .pill { display: inline-block; padding: 0 7px; border-radius: 10px; background: #e7edf3; border: 1px solid #b6c4d2;
           font-size: 13px; margin: 1px 2px; }
         .pager { display: flex; gap: 12px; align-items: center; margin: 8px 0; }

@@ -89,6 +89,7 @@ extension WebSite {
             var chrome: Chrome
             var facts: [Fact]
             var selfHref: String
+            var tracesHref: String
             var filter: String
             var order: String
             var size: Int
@@ -113,7 +114,7 @@ extension WebSite {
                 Fact("Artifact location", experiment.artifactLocation),
                 Fact("Created", Format.time(experiment.creationTime)),
             ] + (experiment.tags.first { $0.key == "mlflow.note.content" }.map { [Fact("Description", $0.value)] } ?? []),
-            selfHref: selfHref, filter: filter, order: order, size: size,
+            selfHref: selfHref, tracesHref: selfHref + "/traces", filter: filter, order: order, size: size,
             sizes: Self.runPageSizes.map { Choice(String($0), selected: $0 == size) },
             chosenColumns: columns.chosen,
             columnGroups: [

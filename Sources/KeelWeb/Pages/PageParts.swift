@@ -62,6 +62,7 @@ enum Href {
     static func model(_ name: String) -> String { "/ui/models/\(Format.urlComponent(name))" }
     static func modelVersion(_ name: String, _ version: Int64) -> String { "\(model(name))/versions/\(version)" }
     static func deployment(_ name: String) -> String { "/ui/deployments/\(Format.urlComponent(name))" }
+    static func trace(_ id: String) -> String { "/ui/traces/\(Format.urlComponent(id))" }
     static func pipeline(_ name: String) -> String { "/ui/pipelines/\(Format.urlComponent(name))" }
 }
 

@@ -1,5 +1,6 @@
 import KeelCore
 public import KeelGovernance
+public import KeelGenAI
 public import KeelMonitoring
 public import KeelPipelines
 public import KeelRegistry
@@ -8,7 +9,7 @@ public import KeelStore
 public import KeelTracking
 
 /// Keel's web pages: experiments, runs, comparisons, the registry and lineage, deployments and
-/// their monitoring, pipelines, model cards and the audit log, server-rendered
+/// their monitoring, pipelines, GenAI traces, model cards and the audit log, server-rendered
 /// with SVG charts drawn here. No front-end build and no CDN: everything the browser loads comes
 /// from this binary, so the pages work offline.
 ///
@@ -27,12 +28,13 @@ public struct WebSite: Sendable {
     let cards: ModelCardService
     let auditLog: AuditLog
     let pipelines: PipelineService
+    let traces: TraceService
 
     /// Parses every template; throws if one does not parse (a bug caught at start-up).
     public init(
         tracking: TrackingService, registry: RegistryService, lineage: LineageService, artifacts: any ArtifactStore,
         deployments: DeploymentService, inferenceLog: InferenceLogReader, monitoring: MonitoringService, alerts: AlertService,
-        cards: ModelCardService, auditLog: AuditLog, pipelines: PipelineService
+        cards: ModelCardService, auditLog: AuditLog, pipelines: PipelineService, traces: TraceService
     ) throws {
         renderer = try PageRenderer()
         self.tracking = tracking
@@ -46,6 +48,7 @@ public struct WebSite: Sendable {
         self.cards = cards
         self.auditLog = auditLog
         self.pipelines = pipelines
+        self.traces = traces
     }
 
     /// The stylesheet, served at `/ui/static/keel.css`.

@@ -26,6 +26,7 @@ extension Templates {
     static let experiment = """
         {{<layout}}{{$body}}
         <dl class="facts">{{#facts}}<dt>{{name}}</dt><dd>{{value}}</dd>{{/facts}}</dl>
+        <p><a class="button secondary" href="{{tracesHref}}">GenAI traces</a></p>
         <form class="bar" method="get" action="{{selfHref}}" role="search">
         <label for="filter">Filter (MLflow search syntax)<input type="search" class="wide" id="filter" name="filter" value="{{filter}}" placeholder="metrics.rmse &lt; 1 and params.model = 'tree'"></label>
         <label for="order">Order by<input type="text" id="order" name="order" value="{{order}}" placeholder="metrics.rmse ASC"></label>

@@ -19,6 +19,8 @@ enum Templates {
         ("monitoring", monitoring),
         ("card", card),
         ("pipelines", pipelines),
+        ("traces", traces),
+        ("trace", trace),
         ("pipeline", pipeline),
         ("audit", audit),
     ]

@@ -158,6 +158,8 @@ enum AccessRules {
         (.post, "/ui/logout", .anyUser),
         (.get, "/ui/experiments", .anyUser),
         (.get, "/ui/experiments/{experiment_id}", .resource(.read, experiment)),
+        (.get, "/ui/experiments/{experiment_id}/traces", .resource(.read, experiment)),
+        (.get, "/ui/traces/{trace_id}", .resource(.read, .trace)),
         (.get, "/ui/runs/{run_id}", .resource(.read, .run)),
         (.get, "/ui/runs/{run_id}/artifact", .resource(.read, .run)),
         // The page checks READ on each run's experiment.
