@@ -1,3 +1,5 @@
+import KeelCore
+
 /// Markdown and HTML renderings of a card document.
 extension CardDocument {
     /// GitHub-flavoured Markdown.
@@ -62,19 +64,7 @@ extension CardDocument {
     }
 
     static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.count)
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(character)
-            }
-        }
-        return out
+        HTMLText.escape(text)
     }
 
     /// Owner-typed text must not become markup: `<` cannot open a tag, line breaks become spaces.

@@ -20,13 +20,7 @@ struct BarChart {
         let binWidth = (plotRight - left) / Double(max(bins.count, 1))
         let barWidth = binWidth * 0.8 / Double(max(series.count, 1))
         func py(_ value: Double) -> Double { axis.position(value, from: plotBottom, to: top) }
-        var svg = """
-            <svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 \(Int(width)) \(Int(height))" \
-            role="img" aria-label="\(Markup.escape(title))">
-            <title>\(Markup.escape(title))</title>
-            <text x="\(Int(left))" y="18" class="chart-title">\(Markup.escape(title))</text>
-
-            """
+        var svg = Markup.svgOpen(title: title, heading: title, width: width, height: height)
         for tick in axis.ticks {
             let y = Markup.coordinate(py(tick))
             svg += "<line x1=\"\(Int(left))\" x2=\"\(Markup.coordinate(plotRight))\" y1=\"\(y)\" y2=\"\(y)\" stroke=\"#d8d8d8\"/>"

@@ -27,13 +27,7 @@ struct LineChart {
         func px(_ x: Double) -> String { Markup.coordinate(xAxis.position(x, from: left, to: plotRight)) }
         func py(_ y: Double) -> String { Markup.coordinate(yAxis.position(y, from: plotBottom, to: top)) }
 
-        var svg = """
-            <svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 \(Int(width)) \(Int(height))" \
-            role="img" aria-label="\(Markup.escape(title))">
-            <title>\(Markup.escape(title))</title>
-            <text x="\(Int(left))" y="18" class="chart-title">\(Markup.escape(title))</text>
-
-            """
+        var svg = Markup.svgOpen(title: title, heading: title, width: width, height: height)
         for tick in yAxis.ticks {
             let y = py(tick)
             svg += "<line x1=\"\(Int(left))\" x2=\"\(Markup.coordinate(plotRight))\" y1=\"\(y)\" y2=\"\(y)\" stroke=\"#d8d8d8\"/>"

@@ -26,11 +26,7 @@ struct LineageGraph {
             let offset = (Double(rows - count) * (boxHeight + gapY)) / 2
             return (10 + Double(column) * (boxWidth + gapX), top + offset + Double(row) * (boxHeight + gapY))
         }
-        var svg = """
-            <svg xmlns="http://www.w3.org/2000/svg" class="chart lineage natural" width="\(Int(width))" height="\(Int(height))" \
-            viewBox="0 0 \(Int(width)) \(Int(height))" \
-            role="img" aria-label="\(Markup.escape(title))">
-            <title>\(Markup.escape(title))</title>
+        var svg = Markup.svgOpen(title: title, width: width, height: height, natural: true, classes: "lineage") + """
             <defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" markerHeight="8" orient="auto">\
             <path d="M0,0 L10,5 L0,10 z" fill="#555"/></marker></defs>
 

@@ -26,14 +26,7 @@ struct ParallelCoordinates {
         let axes = parameters.map { name in ScaledAxis(values: lines.map { $0.values[name] }) }
         let metricAxis = Axis(covering: lines.compactMap(\.metric), ticks: 5)
 
-        var svg = """
-            <svg xmlns="http://www.w3.org/2000/svg" class="chart natural" width="\(Int(width))" height="\(Int(height))" \
-            viewBox="0 0 \(Int(width)) \(Int(height))" \
-            role="img" aria-label="\(Markup.escape(title))">
-            <title>\(Markup.escape(title))</title>
-            <text x="\(Int(left))" y="16" class="chart-title">\(Markup.escape(title))</text>
-
-            """
+        var svg = Markup.svgOpen(title: title, heading: title, width: width, height: height, natural: true)
         func axisX(_ index: Int) -> Double { left + spacing * Double(index) }
         for (index, line) in lines.enumerated() {
             var points: [String] = []

@@ -268,13 +268,9 @@ struct Waterfall {
         let total = Double(max(finish - origin, 1))
         let rowHeight = 22.0, labelWidth = 260.0, width = 900.0, top = 28.0
         let height = top + Double(ordered.count) * rowHeight + 10
-        var svg = """
-            <svg xmlns="http://www.w3.org/2000/svg" class="chart natural" width="\(Int(width))" height="\(Int(height))" \
-            viewBox="0 0 \(Int(width)) \(Int(height))" role="img" aria-label="\(Markup.escape(title))">
-            <title>\(Markup.escape(title))</title>
-            <text x="4" y="16" class="chart-title">\(Format.number((total / 1e5).rounded() / 10)) ms in all</text>
-
-            """
+        var svg = Markup.svgOpen(
+            title: title, heading: "\(Format.number((total / 1e5).rounded() / 10)) ms in all", width: width, height: height, natural: true
+        )
         for (index, span) in ordered.enumerated() {
             let y = top + Double(index) * rowHeight
             let x = labelWidth + Double(span.start - origin) / total * (width - labelWidth - 10)

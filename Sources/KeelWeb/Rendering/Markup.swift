@@ -1,20 +1,22 @@
+import KeelCore
+
 /// Escaping for text placed in HTML or SVG outside Mustache (charts are built as strings).
 enum Markup {
-    /// `text` safe inside element content and double- or single-quoted attribute values.
+    /// `text` safe inside element content and quoted attribute values.
     static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(character)
-            }
-        }
-        return out
+        HTMLText.escape(text)
+    }
+
+    /// The opening of a chart: `<svg>` labelled for screen readers, its `<title>`, and a heading
+    /// line at the top left. A `natural` chart keeps its own size (narrower than the page);
+    /// the others stretch to the width of their column.
+    static func svgOpen(title: String, heading: String? = nil, width: Double, height: Double, natural: Bool = false, classes: String = "") -> String {
+        let size = natural ? "width=\"\(Int(width))\" height=\"\(Int(height))\" " : ""
+        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\(natural ? " natural" : "")\(classes.isEmpty ? "" : " " + classes)\" "
+        svg += "\(size)viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"\(escape(title))\">\n"
+        svg += "<title>\(escape(title))</title>\n"
+        if let heading { svg += "<text x=\"4\" y=\"16\" class=\"chart-title\">\(escape(heading))</text>\n" }
+        return svg
     }
 
     /// A coordinate with at most two decimals, so SVG stays small.

@@ -1,3 +1,4 @@
+import KeelCore
 import Foundation
 import KeelMonitoring
 
@@ -62,7 +63,6 @@ enum DriftHTML {
     }
 
     static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+        HTMLText.escape(text)
     }
 }
