@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import mlflow
 import pandas as pd
 from mlflow import MlflowClient
-from mlflow.entities import Metric, Param
+from mlflow.entities import DatasetInput, InputTag, Metric, Param
 
 from support.rest import unique_name
 
@@ -57,19 +57,20 @@ def seed(url: str, tmp_path) -> Seeded:
         seeded.run_ids.append(run.info.run_id)
         seeded.run_names.append(f"run-{index:02d}")
 
-    # One run with artifacts of every preview kind, a dataset, and a registered version.
-    mlflow.set_tracking_uri(url)
+    # One run with artifacts of every preview kind and a dataset: through the client, not the
+    # fluent API, whose active experiment another test may have set.
     seeded.dataset_name = unique_name("train")
-    with mlflow.start_run(run_id=seeded.run_ids[0]):
-        frame = pd.DataFrame({"x": [1.0, 2.0, 3.0], "y": [0, 1, 0]})
-        mlflow.log_input(mlflow.data.from_pandas(frame, source="s3://bucket/train.csv", name=seeded.dataset_name), context="training")
-        folder = tmp_path / "artifacts"
-        (folder / "reports").mkdir(parents=True)
-        (folder / "notes.txt").write_text("first line of the notes\n<b>not bold</b>\n")
-        (folder / "reports" / "summary.json").write_text('{"accuracy": 0.93}')
-        (folder / "plot.png").write_bytes(tiny_png())
-        (folder / "page.html").write_text("<script>document.title='owned'</script>")
-        mlflow.log_artifacts(str(folder))
+    frame = pd.DataFrame({"x": [1.0, 2.0, 3.0], "y": [0, 1, 0]})
+    dataset = mlflow.data.from_pandas(frame, source="s3://bucket/train.csv", name=seeded.dataset_name)
+    client.log_inputs(seeded.run_ids[0], datasets=[
+        DatasetInput(dataset._to_mlflow_entity(), tags=[InputTag("mlflow.data.context", "training")])])
+    folder = tmp_path / "artifacts"
+    (folder / "reports").mkdir(parents=True)
+    (folder / "notes.txt").write_text("first line of the notes\n<b>not bold</b>\n")
+    (folder / "reports" / "summary.json").write_text('{"accuracy": 0.93}')
+    (folder / "plot.png").write_bytes(tiny_png())
+    (folder / "page.html").write_text("<script>document.title='owned'</script>")
+    client.log_artifacts(seeded.run_ids[0], str(folder))
     seeded.artifact_run = seeded.run_ids[0]
 
     seeded.model_name = unique_name("web-model")
