@@ -36,5 +36,6 @@ extension Migration {
         .traces,
         .traceFeedback,
         .traceInfoCache,
+        .runPaging,
     ]
 }
