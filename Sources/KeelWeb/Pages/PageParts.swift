@@ -1,4 +1,5 @@
 import KeelTracking
+import Mustache
 
 /// A labelled value in a page's fact list, optionally a link.
 struct Fact {
@@ -19,10 +20,19 @@ struct Pair {
     var value: String
 }
 
-/// A table cell; numeric ones align right.
-struct Cell {
+/// A table cell; numeric ones align right. Answers Mustache by name, without reflection: a
+/// runs table holds thousands.
+struct Cell: MustacheParent {
     var text: String
     var numeric: Bool
+
+    func child(named name: String) -> Any? {
+        switch name {
+        case "text": text
+        case "numeric": numeric
+        default: nil
+        }
+    }
 }
 
 /// An option of a select box or a checkbox.
