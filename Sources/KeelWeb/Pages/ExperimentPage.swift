@@ -19,7 +19,8 @@ extension WebSite {
 
         let filter = query.first("filter") ?? ""
         let order = query.first("order") ?? ""
-        let size = Self.runPageSizes.contains(query.integer("size", default: 100, in: 1...500)) ? query.integer("size", default: 100, in: 1...500) : 100
+        let asked = query.integer("size", default: 100, in: 1...500)
+        let size = Self.runPageSizes.contains(asked) ? asked : 100
         let pageToken = query.first("page")
         let firstRow = query.integer("n", default: 1, in: 1...Int.max - 1)
         var runs: [Run] = []

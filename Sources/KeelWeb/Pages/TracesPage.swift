@@ -262,16 +262,15 @@ struct Waterfall {
     var spans: [SpanView]
 
     func svg() -> String {
-        let ordered = spans
-        let origin = ordered.map(\.start).min() ?? 0
-        let finish = ordered.map(\.end).max() ?? origin
+        let origin = spans.map(\.start).min() ?? 0
+        let finish = spans.map(\.end).max() ?? origin
         let total = Double(max(finish - origin, 1))
         let rowHeight = 22.0, labelWidth = 260.0, width = 900.0, top = 28.0
-        let height = top + Double(ordered.count) * rowHeight + 10
+        let height = top + Double(spans.count) * rowHeight + 10
         var svg = Markup.svgOpen(
             title: title, heading: "\(Format.number((total / 1e5).rounded() / 10)) ms in all", width: width, height: height, natural: true
         )
-        for (index, span) in ordered.enumerated() {
+        for (index, span) in spans.enumerated() {
             let y = top + Double(index) * rowHeight
             let x = labelWidth + Double(span.start - origin) / total * (width - labelWidth - 10)
             let barWidth = max(Double(span.end - span.start) / total * (width - labelWidth - 10), 2)
