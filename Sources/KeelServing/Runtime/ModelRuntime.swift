@@ -156,7 +156,7 @@ public final class ModelRuntime: Sendable {
             process = try WorkerProcess.launch(
                 launch, modelURI: modelURI, workerID: workerID, socketPath: listener.socketPath, logger: logger
             ) { [listener] status, stderrTail in
-                listener.fail(workerID, with: WorkerError.workerExited(Self.explainExit(status: status, stderrTail: stderrTail)))
+                listener.processExited(workerID, with: WorkerError.workerExited(Self.explainExit(status: status, stderrTail: stderrTail)))
             }
         } catch {
             return .modelUnavailable("\(error)")

@@ -89,6 +89,20 @@ final class WorkerListener: Sendable {
         settle(id, .failure(error))
     }
 
+    /// Settles the wait for worker `id` after its process exited, unless it already did.
+    ///
+    /// A worker that fails to load writes a `fatal` frame and exits at once; the exit can be
+    /// reported before the event loop has read that frame. The grace lets the frame, which
+    /// says *why*, win over the bare exit status.
+    func processExited(_ id: Int, with error: any Error) {
+        serverChannel.eventLoop.scheduleTask(in: Self.exitGrace) { [self] in
+            settle(id, .failure(error))
+        }
+    }
+
+    /// How long an exit waits for frames the worker wrote before it.
+    static let exitGrace = TimeAmount.milliseconds(500)
+
     /// Stops accepting and removes the socket file.
     func close() async {
         try? await serverChannel.close()
