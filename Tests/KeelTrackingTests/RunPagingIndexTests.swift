@@ -22,4 +22,33 @@ struct RunPagingIndexTests {
             #expect(!plan.contains { $0.contains("TEMP B-TREE") }, "the page is sorted: \(plan)")
         }
     }
+
+    @Test("SQLite resumes a seek page from the indexes without sorting the result")
+    func seekPagesUseTheIndexes() async throws {
+        try await TestBackend.sqlite.withStore { store in
+            let seek = RunSeek(metric: 0.5, startTime: 1_000, runID: "abc")
+            let newest = RunSearchQuery(
+                experimentIDs: [1], filter: try SearchFilter.parseRuns(nil), order: try SearchOrder.parseRuns([]), viewType: .activeOnly
+            )
+            let byMetric = RunSearchQuery(
+                experimentIDs: [1], filter: try SearchFilter.parseRuns(nil),
+                order: try SearchOrder.parseRuns(["metrics.accuracy DESC"]), viewType: .activeOnly
+            )
+            let page = try #require(try byMetric.metricOrderedPage())
+            let statements = [
+                ("newest", try newest.statement(limit: 101, offset: 90_000, after: seek), "runs_by_experiment_newest"),
+                ("by metric", try page.withMetric(101, 90_000, seek), "latest_metrics_by_value"),
+                ("without the metric", try page.withoutMetric(101, 0, RunSeek(metric: nil, startTime: 1_000, runID: "abc")), "runs_by_experiment_newest"),
+            ]
+            for (name, statement, index) in statements {
+                let plan = try await store.read { database in
+                    try await database.raw("EXPLAIN QUERY PLAN " + statement).all().map { try $0.decode(column: "detail", as: String.self) }
+                }
+                #expect(plan.contains { $0.contains(index) }, "\(name): \(plan)")
+                // Sorting the ties of one metric value by the tie-breakers ("FOR LAST 2 TERMS") is
+                // fine; sorting the whole result is what a deep page must not do.
+                #expect(!plan.contains { $0.contains("TEMP B-TREE FOR ORDER BY") }, "\(name) is sorted: \(plan)")
+            }
+        }
+    }
 }

@@ -8,18 +8,41 @@ struct RunSearchQuery {
     let order: [SearchOrder]
     let viewType: ViewType
 
-    /// The selecting statement for one page (`limit` rows from `offset`), in one pass over the
-    /// experiment's runs. Fine for attribute and param/tag orders; a metric order goes through
-    /// ``metricOrderedPage(limit:offset:)`` instead, which does not scan every run.
-    func statement(limit: Int, offset: Int) throws(KeelError) -> SQLQueryString {
+    /// The selecting statement for one page (`limit` rows from `offset`, or after `seek`), in
+    /// one pass over the experiment's runs. Fine for attribute and param/tag orders; a metric
+    /// order goes through ``metricOrderedPage()`` instead, which does not scan every run.
+    func statement(limit: Int, offset: Int, after seek: RunSeek? = nil) throws(KeelError) -> SQLQueryString {
         let (joins, orderTerms) = try orderJoinsAndTerms(order)
+        var filters = try conditions()
+        if let seek { filters.append(Self.after(seek)) }
         return """
             SELECT \(unsafeRaw: Self.selectList)
             FROM runs r \(joins.joined(separator: " "))
-            WHERE \(try conditions().joined(separator: " AND "))
+            WHERE \(filters.joined(separator: " AND "))
             ORDER BY \(orderTerms.joined(separator: ", "))
-            LIMIT \(bind: limit) OFFSET \(bind: offset)
+            LIMIT \(bind: limit) OFFSET \(bind: seek == nil ? offset : 0)
             """
+    }
+
+    /// Whether a page can resume after the previous page's last run (``RunSeek``) instead of
+    /// counting an offset: true when, past an optional leading metric, the order is the
+    /// default newest-first (`start_time DESC, run_uuid ASC`), which the
+    /// `runs_by_experiment_newest` index walks directly.
+    var canSeek: Bool {
+        let rest = leadingMetricOrder == nil ? order[...] : order.dropFirst()
+        guard let only = rest.first else { return true }
+        return rest.count == 1 && only.entity == .attribute && only.key == "start_time" && !only.ascending
+    }
+
+    /// Runs after `seek` in newest-first order.
+    ///
+    /// `start_time` is never NULL in Keel's store (a run without one starts now), so the
+    /// databases' different NULL placement cannot split a page here.
+    private static func after(_ seek: RunSeek) -> SQLQueryString {
+        """
+        (r.start_time < \(bind: seek.startTime) \
+        OR (r.start_time = \(bind: seek.startTime) AND r.run_uuid > \(bind: seek.runID)))
+        """
     }
 
     /// The metric key of the first order term, when the search is ordered by a metric first.
@@ -35,12 +58,12 @@ struct RunSearchQuery {
     /// follow. So a page costs about the same whether the experiment holds a thousand runs or
     /// a hundred thousand, instead of sorting every run for every page.
     struct MetricOrderedPage: Sendable {
-        /// Runs with the metric, in order, `LIMIT/OFFSET` applied.
-        let withMetric: @Sendable (_ limit: Int, _ offset: Int) throws(KeelError) -> SQLQueryString
+        /// Runs with the metric, in order, `LIMIT/OFFSET` applied, or after a seek position.
+        let withMetric: @Sendable (_ limit: Int, _ offset: Int, _ seek: RunSeek?) throws(KeelError) -> SQLQueryString
         /// How many runs have the metric (needed only when a page starts past them).
         let countWithMetric: SQLQueryString
-        /// Runs without the metric, in the remaining order.
-        let withoutMetric: @Sendable (_ limit: Int, _ offset: Int) throws(KeelError) -> SQLQueryString
+        /// Runs without the metric, in the remaining order, from `offset` or after a seek position.
+        let withoutMetric: @Sendable (_ limit: Int, _ offset: Int, _ seek: RunSeek?) throws(KeelError) -> SQLQueryString
     }
 
     func metricOrderedPage() throws(KeelError) -> MetricOrderedPage? {
@@ -52,28 +75,41 @@ struct RunSearchQuery {
         // `lead` is an inner loop driver: CROSS JOIN keeps SQLite from reordering the join
         // (PostgreSQL treats it as a plain inner join and plans it itself).
         let hasMetric: SQLQueryString = "lead.key = \(bind: lead.key) AND lead.value IS NOT NULL"
-        let withMetric = { @Sendable (limit: Int, offset: Int) throws(KeelError) -> SQLQueryString in
-            """
-            SELECT \(unsafeRaw: Self.selectList)
-            FROM latest_metrics lead CROSS JOIN runs r \(joins.joined(separator: " "))
-            WHERE r.run_uuid = lead.run_uuid AND \(hasMetric) AND \(filters.joined(separator: " AND "))
-            ORDER BY lead.value \(unsafeRaw: direction), \(restTerms.joined(separator: ", "))
-            LIMIT \(bind: limit) OFFSET \(bind: offset)
-            """
+        let withMetric = { @Sendable (limit: Int, offset: Int, seek: RunSeek?) throws(KeelError) -> SQLQueryString in
+            var conditions = filters
+            if let seek, let value = seek.metric {
+                // The range test lets the (key, value) index start at the seek value; the
+                // second test steps past the ties already shown.
+                let atOrPast = lead.ascending ? ">=" : "<="
+                let past = lead.ascending ? ">" : "<"
+                conditions.append("""
+                    lead.value \(unsafeRaw: atOrPast) \(bind: value) \
+                    AND (lead.value \(unsafeRaw: past) \(bind: value) OR \(Self.after(seek)))
+                    """)
+            }
+            return """
+                SELECT \(unsafeRaw: Self.selectList)
+                FROM latest_metrics lead CROSS JOIN runs r \(joins.joined(separator: " "))
+                WHERE r.run_uuid = lead.run_uuid AND \(hasMetric) AND \(conditions.joined(separator: " AND "))
+                ORDER BY lead.value \(unsafeRaw: direction), \(restTerms.joined(separator: ", "))
+                LIMIT \(bind: limit) OFFSET \(bind: seek == nil ? offset : 0)
+                """
         }
         let countWithMetric: SQLQueryString = """
             SELECT COUNT(*) AS count FROM latest_metrics lead CROSS JOIN runs r
             WHERE r.run_uuid = lead.run_uuid AND \(hasMetric) AND \(filters.joined(separator: " AND "))
             """
-        let withoutMetric = { @Sendable (limit: Int, offset: Int) throws(KeelError) -> SQLQueryString in
-            """
-            SELECT \(unsafeRaw: Self.selectList)
-            FROM runs r \(joins.joined(separator: " "))
-            WHERE NOT EXISTS (SELECT 1 FROM latest_metrics lead WHERE lead.run_uuid = r.run_uuid AND \(hasMetric))
-              AND \(filters.joined(separator: " AND "))
-            ORDER BY \(restTerms.joined(separator: ", "))
-            LIMIT \(bind: limit) OFFSET \(bind: offset)
-            """
+        let withoutMetric = { @Sendable (limit: Int, offset: Int, seek: RunSeek?) throws(KeelError) -> SQLQueryString in
+            var conditions = filters
+            if let seek { conditions.append(Self.after(seek)) }
+            return """
+                SELECT \(unsafeRaw: Self.selectList)
+                FROM runs r \(joins.joined(separator: " "))
+                WHERE NOT EXISTS (SELECT 1 FROM latest_metrics lead WHERE lead.run_uuid = r.run_uuid AND \(hasMetric))
+                  AND \(conditions.joined(separator: " AND "))
+                ORDER BY \(restTerms.joined(separator: ", "))
+                LIMIT \(bind: limit) OFFSET \(bind: seek == nil ? offset : 0)
+                """
         }
         return MetricOrderedPage(withMetric: withMetric, countWithMetric: countWithMetric, withoutMetric: withoutMetric)
     }
@@ -107,6 +143,9 @@ struct RunSearchQuery {
                 let table = term.entity == .param ? "params" : "tags"
                 joins.append("LEFT JOIN \(ident: table) \(ident: alias) ON \(ident: alias).run_uuid = r.run_uuid AND \(ident: alias).key = \(bind: term.key)")
                 orderTerms.append(SearchSQL.orderTerm("\(ident: alias).value", ascending: term.ascending))
+            case .attribute where term.key == "start_time":
+                // Never NULL (see `after(_:)`), so the plain term, which the paging index serves.
+                orderTerms.append("r.start_time \(unsafeRaw: term.ascending ? "ASC" : "DESC")")
             case .attribute:
                 orderTerms.append(SearchSQL.orderTerm("r.\(ident: try Self.attributeColumn(term.key))", ascending: term.ascending))
             case .dataset:

@@ -26,7 +26,7 @@ extension TrackingService {
         guard limit >= 0, limit <= SearchLimits.maxRuns else {
             throw KeelError.invalidParameter("Invalid value \(limit) for parameter 'max_results' supplied. It must be at most \(SearchLimits.maxRuns), but got value \(limit)")
         }
-        let offset = try PageToken(decoding: pageToken).offset
+        let token = try PageToken(decoding: pageToken)
         let query = RunSearchQuery(
             experimentIDs: experimentIDs,
             filter: try SearchFilter.parseRuns(filter),
@@ -34,35 +34,61 @@ extension TrackingService {
             viewType: viewType
         )
         guard !experimentIDs.isEmpty, limit > 0 else { return ([], nil) }
+        let seek = query.canSeek ? token.seek : nil
         let metricPage = try query.metricOrderedPage()
-        let statement = try query.statement(limit: limit + 1, offset: offset)
+        let statement = try query.statement(limit: limit + 1, offset: token.offset, after: seek)
         return try await store.read { database in
             var rows: [RunRow]
+            var withMetricCount = 0
             if let metricPage {
-                rows = try await Self.rows(of: metricPage, limit: limit + 1, offset: offset, in: database)
+                (rows, withMetricCount) = try await Self.rows(of: metricPage, limit: limit + 1, token: token, seek: seek, in: database)
             } else {
                 rows = try await database.rows(statement, RunRow.types).map(RunRow.init(values:))
             }
-            let next = PageToken.trim(&rows, limit: limit, offset: offset)
-            return (try await RunLoader.assemble(rows, in: database), next)
+            guard rows.count > limit else { return (try await RunLoader.assemble(rows, in: database), nil) }
+            rows.removeLast(rows.count - limit)
+            let runs = try await RunLoader.assemble(rows, in: database)
+            var next = PageToken(offset: token.offset + limit)
+            if query.canSeek, let last = runs.last {
+                next.seek = Self.seek(after: last, leadingMetric: query.leadingMetricOrder?.key, withMetric: rows.count <= withMetricCount)
+            }
+            return (runs, next.encoded)
         }
     }
 
+    /// Where the next page resumes after `last`, or nil when its sort key cannot travel in a
+    /// token (an infinite metric value); the next page then uses the offset.
+    private static func seek(after last: Run, leadingMetric: String?, withMetric: Bool) -> RunSeek? {
+        guard let startTime = last.info.startTime else { return nil }
+        guard let key = leadingMetric, withMetric else {
+            return RunSeek(metric: nil, startTime: startTime, runID: last.info.runID)
+        }
+        guard let value = last.metrics.first(where: { $0.key == key })?.value, value.isFinite else { return nil }
+        return RunSeek(metric: value, startTime: startTime, runID: last.info.runID)
+    }
+
     /// One page of a metric-ordered search: runs with the metric, then (if the page reaches
-    /// past them) runs without it.
+    /// past them) runs without it. Also returns how many rows came from the first part.
+    ///
+    /// A seek without a metric value means the previous page already reached the runs
+    /// without the metric.
     private static func rows(
-        of page: RunSearchQuery.MetricOrderedPage, limit: Int, offset: Int, in database: any SQLDatabase
-    ) async throws -> [RunRow] {
-        var rows = try await database.rows(try page.withMetric(limit, offset), RunRow.types).map(RunRow.init(values:))
-        guard rows.count < limit else { return rows }
+        of page: RunSearchQuery.MetricOrderedPage, limit: Int, token: PageToken, seek: RunSeek?, in database: any SQLDatabase
+    ) async throws -> (rows: [RunRow], withMetric: Int) {
+        if let seek, seek.metric == nil {
+            return (try await database.rows(try page.withoutMetric(limit, 0, seek), RunRow.types).map(RunRow.init(values:)), 0)
+        }
+        var rows = try await database.rows(try page.withMetric(limit, token.offset, seek), RunRow.types).map(RunRow.init(values:))
+        let withMetric = rows.count
+        guard rows.count < limit else { return (rows, withMetric) }
         var offsetWithout = 0
-        if rows.isEmpty && offset > 0 {
+        if rows.isEmpty && token.offset > 0 && seek == nil {
             struct Count: Decodable { let count: Int }
             let withMetric = try await database.raw(page.countWithMetric).first(decoding: Count.self)?.count ?? 0
-            offsetWithout = max(0, offset - withMetric)
+            offsetWithout = max(0, token.offset - withMetric)
         }
-        rows += try await database.rows(try page.withoutMetric(limit - rows.count, offsetWithout), RunRow.types).map(RunRow.init(values:))
-        return rows
+        rows += try await database.rows(try page.withoutMetric(limit - rows.count, offsetWithout, nil), RunRow.types).map(RunRow.init(values:))
+        return (rows, withMetric)
     }
 
     /// Experiments matching a filter (name, id, times, tags), ordered and paged.
