@@ -36,9 +36,10 @@ struct RunPagingIndexTests {
             )
             let page = try #require(try byMetric.metricOrderedPage())
             let statements = [
-                ("newest", try newest.statement(limit: 101, offset: 90_000, after: seek), "runs_by_experiment_newest"),
-                ("by metric", try page.withMetric(101, 90_000, seek), "latest_metrics_by_value"),
-                ("without the metric", try page.withoutMetric(101, 0, RunSeek(metric: nil, startTime: 1_000, runID: "abc")), "runs_by_experiment_newest"),
+                // The index is entered at the seek's key, not scanned from the start and filtered.
+                ("newest", try newest.statement(limit: 101, offset: 90_000, after: seek), "runs_by_experiment_newest (experiment_id=? AND lifecycle_stage=? AND start_time<?)"),
+                ("by metric", try page.withMetric(101, 90_000, seek), "latest_metrics_by_value (key=? AND value>? AND value<?)"),
+                ("without the metric", try page.withoutMetric(101, 0, RunSeek(metric: nil, startTime: 1_000, runID: "abc")), "runs_by_experiment_newest (experiment_id=? AND lifecycle_stage=? AND start_time<?)"),
             ]
             for (name, statement, index) in statements {
                 let plan = try await store.read { database in

@@ -70,3 +70,31 @@ def test_deep_page_token_follows_the_servers_format():
     assert json.loads(base64.b64decode(token_at(sample, 89_900))) == {"offset": 89_900}
     with pytest.raises(ValueError):
         token_at(base64.b64encode(b'{"cursor": "x"}').decode(), 89_900)
+
+
+class _FakeSearch:
+    """Answers runs/search with a token naming how many runs were walked so far."""
+
+    def __init__(self, skew: int = 0):
+        self.payloads = []
+        self.skew = skew
+
+    def post_json(self, path, payload):
+        self.payloads.append((path, payload))
+        before = json.loads(base64.b64decode(payload["page_token"]))["offset"] if "page_token" in payload else 0
+        offset = before + payload["max_results"] + self.skew
+        token = base64.b64encode(json.dumps({"offset": offset, "seek": {"t": 1, "r": "x"}}).encode()).decode()
+        return type("Response", (), {"body": json.dumps({"next_page_token": token}).encode()})()
+
+
+def test_keel_deep_token_walks_the_rest_search_in_the_largest_pages():
+    views = KeelViews.__new__(KeelViews)
+    views.experiment_id, views.client = "1", _FakeSearch()
+    token = views.deep_token("metrics.accuracy DESC", None, 89_900)
+    assert json.loads(base64.b64decode(token))["offset"] == 89_900
+    assert [payload["max_results"] for _, payload in views.client.payloads] == [50_000, 39_900]
+    assert all(payload["order_by"] == ["metrics.accuracy DESC"] for _, payload in views.client.payloads)
+    assert "page_token" in views.client.payloads[1][1]
+    views.client = _FakeSearch(skew=1)
+    with pytest.raises(ValueError):
+        views.deep_token(None, None, 200)

@@ -21,7 +21,7 @@ from keelbench.http_client import RequestFailed, RestClient
 from keelbench.stats import latency_summary, percentile
 
 from .dataset import FILTER, ORDER_BY_ACCURACY, Dataset
-from .views import PAGE_SIZE, offset_token, token_at
+from .views import PAGE_SIZE, offset_token
 
 COMPARED_RUNS = 5
 MIN_SAMPLES = 3
@@ -105,8 +105,8 @@ def _workload(views, dataset: Dataset, settings: Settings) -> list[tuple[str, Ca
         def open_view() -> dict:
             offset = (page - 1) * PAGE_SIZE
             token = None
-            if page > 1:  # the page-2 link of this very table shows the token format
-                token = token_at(views.parse_table(views.runs_page(order, filter_text))[1], offset)
+            if page > 1:  # the token following the "Next page" links would end with
+                token = views.deep_token(order, filter_text, offset)
             seconds, body = _timed(lambda: views.runs_page(order, filter_text, token), settings)
             ids, _ = views.parse_table(body)
             return _summary(seconds, ids == dataset.expected(order, filter_text)[offset:offset + PAGE_SIZE])

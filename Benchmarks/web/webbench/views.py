@@ -22,6 +22,7 @@ from .client import Browser, Client
 from .dataset import Run
 
 PAGE_SIZE = 100
+REST_MAX_RESULTS = 50_000  # the most runs one search page may hold (MLflow's limit, and Keel's)
 _RUN_CHECKBOX = re.compile(r'<input type="checkbox" name="runs" value="([^"]+)"')
 _NEXT_LINK = re.compile(r'<a href="([^"]+)" rel="next">')
 
@@ -34,8 +35,9 @@ def offset_token(offset: int) -> str:
 def token_at(sample: str, offset: int) -> str:
     """A token for a deep page, once ``sample`` (a server's own token for page 2) shows the format.
 
-    A user reaches a deep page only by following links; this stands in for that walk. It
-    refuses a token of any other format rather than guess.
+    A user reaches a deep page only by following links; for a server whose tokens are plain
+    offsets (MLflow) the crafted token is the one that walk would end with. It refuses a token
+    of any other format rather than guess.
     """
     decoded = json.loads(base64.b64decode(sample))
     if decoded != {"offset": PAGE_SIZE}:
@@ -62,6 +64,30 @@ class KeelViews:
             query["page"] = token
             query["n"] = json.loads(base64.b64decode(token))["offset"] + 1
         return self.client.get(f"/ui/experiments/{self.experiment_id}?{urlencode(query)}").body
+
+    def deep_token(self, order: str | None, filter_text: str | None, offset: int) -> str:
+        """Keel's own token for the page starting at ``offset``, the one following links hands out.
+
+        Keel's tokens carry the previous page's last sort key as well as the offset, so they
+        cannot be crafted; they depend only on where the previous page ended, not on its size.
+        So the walk is made over the REST search (the same query the table runs) in the
+        largest pages it allows, instead of 899 table pages.
+        """
+        token = None
+        remaining = offset
+        while remaining:
+            size = min(remaining, REST_MAX_RESULTS)
+            payload: dict = {"experiment_ids": [self.experiment_id], "max_results": size,
+                             "order_by": [order] if order else [], "run_view_type": "ACTIVE_ONLY"}
+            if filter_text:
+                payload["filter"] = filter_text
+            if token:
+                payload["page_token"] = token
+            token = json.loads(self.client.post_json("/api/2.0/mlflow/runs/search", payload).body)["next_page_token"]
+            remaining -= size
+        if json.loads(base64.b64decode(token))["offset"] != offset:
+            raise ValueError(f"Keel's token after {offset:,} runs names another offset: {token!r}")
+        return token
 
     def run_page(self, run_id: str) -> bytes:
         return self.client.get(f"/ui/runs/{run_id}").body
@@ -114,6 +140,10 @@ class MlflowViews:
         if token:
             payload["page_token"] = token
         return self.client.post_json(f"{self.API}/runs/search", payload).body
+
+    def deep_token(self, order: str | None, filter_text: str | None, offset: int) -> str:
+        """MLflow's tokens are plain offsets: its page-2 token shows the format, then it is crafted."""
+        return token_at(self.parse_table(self.runs_page(order, filter_text))[1], offset)
 
     def run_page(self, run_id: str) -> list[bytes]:
         """``runs/get``, then ``metrics/get-history`` for each of its metrics, at once."""

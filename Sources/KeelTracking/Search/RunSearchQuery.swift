@@ -36,11 +36,13 @@ struct RunSearchQuery {
 
     /// Runs after `seek` in newest-first order.
     ///
-    /// `start_time` is never NULL in Keel's store (a run without one starts now), so the
-    /// databases' different NULL placement cannot split a page here.
+    /// The lone range test lets the index start at the seek's start time (SQLite plans no range
+    /// from an `OR`); the second test steps past the ties already shown. `start_time` is never
+    /// NULL in Keel's store (a run without one starts now), so the databases' different NULL
+    /// placement cannot split a page here.
     private static func after(_ seek: RunSeek) -> SQLQueryString {
         """
-        (r.start_time < \(bind: seek.startTime) \
+        r.start_time <= \(bind: seek.startTime) AND (r.start_time < \(bind: seek.startTime) \
         OR (r.start_time = \(bind: seek.startTime) AND r.run_uuid > \(bind: seek.runID)))
         """
     }
@@ -84,7 +86,7 @@ struct RunSearchQuery {
                 let past = lead.ascending ? ">" : "<"
                 conditions.append("""
                     lead.value \(unsafeRaw: atOrPast) \(bind: value) \
-                    AND (lead.value \(unsafeRaw: past) \(bind: value) OR \(Self.after(seek)))
+                    AND (lead.value \(unsafeRaw: past) \(bind: value) OR (\(Self.after(seek))))
                     """)
             }
             return """
