@@ -102,6 +102,10 @@ def test_pages_cover_every_run_once(client, corpus):
     assert len(seen) == len(set(seen)), "a run appeared on two pages"
     assert set(seen) == set(ids.values())
     assert pages == 3
+    # The pages, joined, are the one-page answer: resuming after each page's last run (Keel's
+    # tokens) loses and reorders nothing.
+    whole = client.search_runs([experiment_id], max_results=100, order_by=["metrics.acc DESC"], run_view_type=ViewType.ALL)
+    assert seen == [r.info.run_id for r in whole]
 
 
 def test_fluent_search_runs_dataframe(client, corpus):
