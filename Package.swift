@@ -200,7 +200,7 @@ let package = Package(
         .testTarget(name: "KeelCoreTests", dependencies: ["KeelCore"], swiftSettings: strictSettings),
         .testTarget(
             name: "KeelStoreTests",
-            dependencies: ["KeelCore", "KeelStore", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: ["KeelCore", "KeelStore", "KeelTestSupport", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -7,6 +7,7 @@ import KeelTracking
 /// and reading, searching, tagging and deleting them.
 public struct TraceService: Sendable {
     let store: TraceStore
+    private let knownExperiments = KnownExperiments()
 
     /// A body of more spans than this is refused: split the export.
     public static let maxSpansPerRequest = 50_000
@@ -40,6 +41,7 @@ public struct TraceService: Sendable {
         info.tags[TraceInfo.spansLocationTag] = "TRACKING_STORE"
         info.tags[TraceInfo.artifactLocationTag] = "mlflow-artifacts:/\(info.experimentID)/traces/\(info.traceID)/artifacts"
         info.metadata[TraceInfo.finalizedMetadata] = "true"
+        // Read back outside the write: the one writer is what every ingest request queues for.
         try await store.upsert(info, name: info.tags[TraceInfo.traceNameTag])
         return try await self.info(info.traceID)
     }
@@ -105,9 +107,11 @@ public struct TraceService: Sendable {
 
     private func existingExperiment(_ text: String) async throws -> Int64 {
         let id = try TrackingService.experimentID(text)
-        // One indexed lookup: every export and trace info checks this, and loading the whole
-        // experiment with its tags cost more than the check.
+        // Every export and trace info checks this: one indexed lookup the first time, then the
+        // answer is remembered (an experiment's row is never removed).
+        if knownExperiments.contains(id) { return id }
         guard try await store.experimentExists(id) else { throw KeelError.notFound("No Experiment with id=\(text) exists") }
+        knownExperiments.remember(id)
         return id
     }
 

@@ -231,25 +231,26 @@ struct TraceStore: Sendable {
                     responsePreview: try row.decode(column: "response_preview", as: String?.self)
                 )
             }
-        func keyValues(_ table: String) async throws -> [KeyValueRow] {
-            try await database.select().columns("trace_id", "key", "value").from(table).where("trace_id", .in, ids).all().map {
-                KeyValueRow(
-                    traceId: try $0.decode(column: "trace_id", as: String.self), key: try $0.decode(column: "key", as: String.self),
-                    value: try $0.decode(column: "value", as: String.self)
-                )
+        // Tags and metadata in one statement: each statement is a round trip to SQLite's thread.
+        let keyValues = try await database.raw("""
+            SELECT 0 AS source, trace_id, key, value FROM trace_tags WHERE trace_id IN \(SQLBind.group(ids))
+            UNION ALL
+            SELECT 1 AS source, trace_id, key, value FROM trace_metadata WHERE trace_id IN \(SQLBind.group(ids))
+            """).all().map { row in
+                (isTag: try row.decode(column: "source", as: Int.self) == 0, KeyValueRow(
+                    traceId: try row.decode(column: "trace_id", as: String.self), key: try row.decode(column: "key", as: String.self),
+                    value: try row.decode(column: "value", as: String.self)
+                ))
             }
-        }
-        let tags = try await keyValues("trace_tags")
-        let metadata = try await keyValues("trace_metadata")
         var byID: [String: TraceInfo] = [:]
         for info in rows { byID[info.traceID] = info }
-        for tag in tags { byID[tag.traceId]?.tags[tag.key] = tag.value }
+        for (isTag, entry) in keyValues where isTag { byID[entry.traceId]?.tags[entry.key] = entry.value }
         let assessments = try await database.select().columns("trace_id", "content").from("trace_assessments").where("trace_id", .in, ids)
             .orderBy("created_at").orderBy("assessment_id").all()
         for row in assessments {
             byID[try row.decode(column: "trace_id", as: String.self)]?.assessments.append(try row.decode(column: "content", as: String.self))
         }
-        for entry in metadata { byID[entry.traceId]?.metadata[entry.key] = entry.value }
+        for (isTag, entry) in keyValues where !isTag { byID[entry.traceId]?.metadata[entry.key] = entry.value }
         return ids.compactMap { byID[$0] }
     }
 

@@ -5,9 +5,14 @@ import SQLKit
 ///
 /// SQLite allows one writer at a time, and with `synchronous=FULL` each commit waits for the
 /// disk. Rather than one fsync per request, writes that queue up while a commit is in flight
-/// share the next transaction (group commit). Each write runs inside its own SAVEPOINT, so one
-/// failing write rolls back alone; callers are answered only after the shared COMMIT returned,
-/// so an acknowledged write is on disk.
+/// share the next transaction (group commit). Callers are answered only after the shared
+/// COMMIT returned, so an acknowledged write is on disk.
+///
+/// A batch first runs optimistically, its writes one after the other with nothing between
+/// them: every statement here holds up every queued request, and writes rarely fail. When one
+/// does fail, the transaction is rolled back and the batch runs again with each write inside
+/// its own SAVEPOINT, so the failing write rolls back alone. A write's body may therefore run
+/// twice; only the run that is committed (or the last failure) answers its caller.
 final class GroupCommitWriter: Sendable {
     /// What one queued write produced, to deliver once the batch's fate is known.
     private struct Outcome: Sendable {
@@ -115,8 +120,36 @@ final class GroupCommitWriter: Sendable {
         var outcomes: [Outcome] = []
         outcomes.reserveCapacity(batch.count)
         for write in batch {
+            let outcome = await write.run(database)
+            guard outcome.succeeded else {
+                // Nobody has been answered yet: undo the batch and run it again, isolated.
+                try? await database.raw("ROLLBACK").run()
+                await commitIsolated(batch)
+                return
+            }
+            outcomes.append(outcome)
+        }
+        await finish(outcomes)
+    }
+
+    /// Runs a batch with each write in its own savepoint, after a write failed in the optimistic run.
+    private func commitIsolated(_ batch: [PendingWrite]) async {
+        do {
+            try await database.raw(beginStatement).run()
+        } catch {
+            for write in batch { write.reject(error) }
+            return
+        }
+        var outcomes: [Outcome] = []
+        outcomes.reserveCapacity(batch.count)
+        for write in batch {
             outcomes.append(await runIsolated(write))
         }
+        await finish(outcomes)
+    }
+
+    /// Commits the open transaction and answers every write of it.
+    private func finish(_ outcomes: [Outcome]) async {
         do {
             try await database.raw("COMMIT").run()
             for outcome in outcomes { outcome.deliver() }

@@ -14,7 +14,9 @@ public protocol MetadataStore: Sendable {
 
     /// Runs `body` in one transaction; when this returns, the transaction is durably committed.
     ///
-    /// If `body` throws, nothing it wrote is kept and the error is rethrown.
+    /// If `body` throws, nothing it wrote is kept and the error is rethrown. `body` may run more
+    /// than once (SQLite's group commit runs a batch again when one of its writes fails), so it
+    /// must touch nothing but the database it is given.
     func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T
 
     /// Brings the schema up to date by running every migration not applied yet, in order.
