@@ -252,7 +252,7 @@ let package = Package(
         ),
         .testTarget(
             name: "KeelGenAITests",
-            dependencies: ["KeelGenAI", "KeelCore", "KeelStore", "KeelTestSupport", .product(name: "SQLKit", package: "sql-kit")],
+            dependencies: ["KeelGenAI", "KeelCore", "KeelStore", "KeelTracking", "KeelTestSupport", .product(name: "SQLKit", package: "sql-kit")],
             swiftSettings: strictSettings
         ),
         .testTarget(
