@@ -30,6 +30,15 @@ struct RunSeekPagingTests {
         return experiment
     }
 
+    /// One page of the seeded experiment's runs.
+    private static func page(
+        _ tracking: TrackingService, _ experiment: Int64, filter: String? = nil, size: Int, order: [String], token: String?
+    ) async throws -> (runs: [Run], nextPageToken: String?) {
+        try await tracking.searchRuns(
+            experimentIDs: [experiment], filter: filter, viewType: .activeOnly, maxResults: size, orderBy: order, pageToken: token
+        )
+    }
+
     private static let orders: [[String]] = [
         [], ["attributes.start_time DESC"], ["metrics.m DESC"], ["metrics.m ASC"],
         ["metrics.m DESC", "attributes.start_time DESC"], ["params.p ASC"], ["attributes.start_time ASC"],
@@ -42,17 +51,13 @@ struct RunSeekPagingTests {
             let experiment = try await Self.seed(tracking)
             for order in Self.orders {
                 for filter in [nil, "params.p != 'v1'"] {
-                    let all = try await tracking.searchRuns(
-                        experimentIDs: [experiment], filter: filter, viewType: .activeOnly, maxResults: 1000, orderBy: order, pageToken: nil
-                    ).runs.map(\.info.runID)
+                    let all = try await Self.page(tracking, experiment, filter: filter, size: 1000, order: order, token: nil)
+                        .runs.map(\.info.runID)
                     for size in 1...7 {
                         var seen: [String] = []
                         var token: String?
                         repeat {
-                            let page = try await tracking.searchRuns(
-                                experimentIDs: [experiment], filter: filter, viewType: .activeOnly, maxResults: size,
-                                orderBy: order, pageToken: token
-                            )
+                            let page = try await Self.page(tracking, experiment, filter: filter, size: size, order: order, token: token)
                             seen += page.runs.map(\.info.runID)
                             if let next = page.nextPageToken {
                                 #expect(try PageToken(decoding: next).offset == seen.count)
@@ -76,29 +81,20 @@ struct RunSeekPagingTests {
                 var token: String?
                 var seeks = 0
                 for _ in 0..<4 {
-                    let page = try await tracking.searchRuns(
-                        experimentIDs: [experiment], filter: nil, viewType: .activeOnly, maxResults: 5, orderBy: order, pageToken: token
-                    )
+                    let page = try await Self.page(tracking, experiment, size: 5, order: order, token: token)
                     guard let next = page.nextPageToken else { break }
                     let decoded = try PageToken(decoding: next)
                     // Page 2 of `metrics.m DESC` ends on the infinity, which cannot travel in JSON.
                     if !seekable { #expect(decoded.seek == nil, "\(order)") }
                     if decoded.seek != nil { seeks += 1 }
-                    let viaSeek = try await tracking.searchRuns(
-                        experimentIDs: [experiment], filter: nil, viewType: .activeOnly, maxResults: 5, orderBy: order, pageToken: next
-                    )
-                    let viaOffset = try await tracking.searchRuns(
-                        experimentIDs: [experiment], filter: nil, viewType: .activeOnly, maxResults: 5, orderBy: order,
-                        pageToken: PageToken(offset: decoded.offset).encoded
-                    )
+                    let viaSeek = try await Self.page(tracking, experiment, size: 5, order: order, token: next)
+                    let viaOffset = try await Self.page(tracking, experiment, size: 5, order: order, token: PageToken(offset: decoded.offset).encoded)
                     #expect(viaSeek.runs.map(\.info.runID) == viaOffset.runs.map(\.info.runID), "\(order) at \(decoded.offset)")
                     token = next
                 }
                 if seekable { #expect(seeks >= 3, "\(order)") }
             }
-            let first = try await tracking.searchRuns(
-                experimentIDs: [experiment], filter: nil, viewType: .activeOnly, maxResults: 3, orderBy: ["metrics.m ASC"], pageToken: nil
-            )
+            let first = try await Self.page(tracking, experiment, size: 3, order: ["metrics.m ASC"], token: nil)
             let seek = try #require(try PageToken(decoding: first.nextPageToken).seek)
             #expect(seek.metric == 0)
             #expect(seek.runID == first.runs.last?.info.runID)

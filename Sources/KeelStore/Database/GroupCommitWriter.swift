@@ -92,13 +92,19 @@ final class GroupCommitWriter: Sendable {
         }
     }
 
-    private func commit(_ batch: [PendingWrite]) async {
+    /// Opens the batch's transaction; when that fails, every write of the batch is refused.
+    private func begin(_ batch: [PendingWrite]) async -> Bool {
         do {
             try await database.raw(beginStatement).run()
+            return true
         } catch {
             for write in batch { write.reject(error) }
-            return
+            return false
         }
+    }
+
+    private func commit(_ batch: [PendingWrite]) async {
+        guard await begin(batch) else { return }
         if batch.count == 1 {
             // Alone in its transaction, a write needs no savepoint: if it fails, the whole
             // transaction is its own to roll back. Two statements fewer per lone write.
@@ -134,12 +140,7 @@ final class GroupCommitWriter: Sendable {
 
     /// Runs a batch with each write in its own savepoint, after a write failed in the optimistic run.
     private func commitIsolated(_ batch: [PendingWrite]) async {
-        do {
-            try await database.raw(beginStatement).run()
-        } catch {
-            for write in batch { write.reject(error) }
-            return
-        }
+        guard await begin(batch) else { return }
         var outcomes: [Outcome] = []
         outcomes.reserveCapacity(batch.count)
         for write in batch {

@@ -14,6 +14,12 @@ public enum SearchLimits {
     public static let maxExperiments = 50_000
 }
 
+/// How one page of a run search is read.
+private enum RunPagePlan: Sendable {
+    case single(SQLQueryString)
+    case metricOrdered(RunSearchQuery.MetricOrderedPage)
+}
+
 extension TrackingService {
     /// Runs in the given experiments matching MLflow's filter language, ordered and paged.
     ///
@@ -35,14 +41,19 @@ extension TrackingService {
         )
         guard !experimentIDs.isEmpty, limit > 0 else { return ([], nil) }
         let seek = query.canSeek ? token.seek : nil
-        let metricPage = try query.metricOrderedPage()
-        let statement = try query.statement(limit: limit + 1, offset: token.offset, after: seek)
+        // A metric order reads in two parts (`MetricOrderedPage`); any other order is one statement.
+        let plan: RunPagePlan = if let metricPage = try query.metricOrderedPage() {
+            .metricOrdered(metricPage)
+        } else {
+            .single(try query.statement(limit: limit + 1, offset: token.offset, after: seek))
+        }
         return try await store.read { database in
             var rows: [RunRow]
             var withMetricCount = 0
-            if let metricPage {
-                (rows, withMetricCount) = try await Self.rows(of: metricPage, limit: limit + 1, token: token, seek: seek, in: database)
-            } else {
+            switch plan {
+            case .metricOrdered(let page):
+                (rows, withMetricCount) = try await Self.rows(of: page, limit: limit + 1, token: token, seek: seek, in: database)
+            case .single(let statement):
                 rows = try await database.rows(statement, RunRow.types).map(RunRow.init(values:))
             }
             guard rows.count > limit else { return (try await RunLoader.assemble(rows, in: database), nil) }
