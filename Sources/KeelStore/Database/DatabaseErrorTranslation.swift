@@ -1,6 +1,5 @@
 import KeelCore
 import PostgresKit
-import SQLiteKit
 
 /// Maps database driver errors that reach a caller to ``KeelError`` codes clients understand.
 ///
@@ -20,14 +19,12 @@ enum DatabaseErrorTranslation {
                 return error
             }
         }
-        if let error = error as? SQLiteError {
-            switch error.reason {
-            case .constraintUniqueFailed, .constraintPrimaryKeyFailed:
+        if let error = error as? SQLiteFailure {
+            if error.isUniqueViolation {
                 return KeelError(.resourceAlreadyExists, "The entity already exists.")
-            case .busy, .busyTimeout, .locked:
+            }
+            if error.isBusy {
                 return KeelError(.temporarilyUnavailable, "The database is busy; retry the request.")
-            default:
-                return error
             }
         }
         return error

@@ -34,15 +34,19 @@ final class GroupCommitWriter: Sendable {
 
     private let database: any SQLDatabase
     private let beginStatement: SQLQueryString
+    private let executor: (any TaskExecutor)?
     private let state = Mutex(State())
 
     /// - Parameters:
     ///   - database: the single writer connection.
     ///   - beginStatement: how to open a write transaction (`BEGIN IMMEDIATE` on SQLite, so a
     ///     transaction never has to upgrade its lock half-way and fail with SQLITE_BUSY).
-    init(database: any SQLDatabase, beginStatement: SQLQueryString) {
+    ///   - executor: where batches run; the connection's own thread, so that every statement of
+    ///     a batch is a direct call rather than a trip to a thread pool and back.
+    init(database: any SQLDatabase, beginStatement: SQLQueryString, executor: (any TaskExecutor)? = nil) {
         self.database = database
         self.beginStatement = beginStatement
+        self.executor = executor
     }
 
     /// Runs `body` in a transaction shared with other concurrent writes and returns once committed.
@@ -74,7 +78,7 @@ final class GroupCommitWriter: Sendable {
                 return true
             }
             if startDrain {
-                Task { await self.drain() }
+                Task(executorPreference: executor) { await self.drain() }
             }
         }
     }

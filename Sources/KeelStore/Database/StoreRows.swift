@@ -1,5 +1,4 @@
 public import SQLKit
-import SQLiteKit
 
 /// The type a column is read as by ``SQLDatabase/rows(_:_:)``.
 public enum StoreColumnType: Sendable {
@@ -64,52 +63,6 @@ extension SQLDatabase {
                 case .text: return .text(try row.decode(column: column, as: String.self))
                 case .int64: return .int64(try row.decode(column: column, as: Int64.self))
                 case .double: return .double(try row.decode(column: column, as: Double.self))
-                }
-            }
-        }
-    }
-}
-
-/// An SQLite connection's `SQLDatabase`, plus positional reads straight from the driver.
-struct SQLiteSessionDatabase: SQLDatabase, PositionalRowReading {
-    let base: any SQLDatabase
-    let connection: SQLiteConnection
-
-    init(_ connection: SQLiteConnection) {
-        self.connection = connection
-        self.base = connection.sql()
-    }
-
-    var logger: Logger { base.logger }
-    var eventLoop: any EventLoop { base.eventLoop }
-    var version: (any SQLDatabaseReportedVersion)? { base.version }
-    var dialect: any SQLDialect { base.dialect }
-    var queryLogLevel: Logger.Level? { base.queryLogLevel }
-
-    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) -> EventLoopFuture<Void> {
-        base.execute(sql: query, onRow)
-    }
-
-    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) async throws {
-        try await base.execute(sql: query, onRow)
-    }
-
-    func withSession<R>(_ closure: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
-        try await closure(self)
-    }
-
-    func positionalRows(_ query: any SQLExpression, _ types: [StoreColumnType]) async throws -> [[StoreValue]] {
-        let (sql, binds) = serialize(query)
-        let encoder = SQLiteDataEncoder()
-        let data = try binds.map { try encoder.encode($0) }
-        return try await connection.query(sql, data).map { row in
-            let columns = row.columns
-            return types.indices.map { index in
-                switch columns[index].data {
-                case .null, .blob: .null
-                case .integer(let value): types[index] == .double ? .double(Double(value)) : .int64(Int64(value))
-                case .float(let value): .double(value)
-                case .text(let value): .text(value)
                 }
             }
         }
