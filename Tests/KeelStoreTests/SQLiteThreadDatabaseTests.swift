@@ -121,6 +121,20 @@ struct SQLiteThreadDatabaseTests {
         }
     }
 
+    @Test("values SQLite has no type for are bound as SQLiteKit binds them: JSON text")
+    func encodedValues() async throws {
+        try await withSQLiteStore { store in
+            try await store.write { try await $0.raw("CREATE TABLE probe (payload TEXT)").run() }
+            let prepared = try store.dialect.prepare("INSERT INTO probe VALUES (\(bind: Probe(name: "json", count: 2)))")
+            try await store.write { database in
+                try await database.run(prepared)
+                try await database.raw("INSERT INTO probe VALUES (\(bind: Probe(name: "inline", count: 1)))").run()
+            }
+            let rows = try await store.read { try await $0.rows("SELECT payload FROM probe ORDER BY rowid", [.text]) }
+            #expect(rows == [[.text(#"{"name":"json","count":2}"#)], [.text(#"{"name":"inline","count":1}"#)]])
+        }
+    }
+
     @Test("a duplicate key is RESOURCE_ALREADY_EXISTS and leaves the stored row alone")
     func duplicateKeys() async throws {
         try await withSQLiteStore { store in

@@ -24,35 +24,54 @@ struct TraceStore: Sendable {
     /// connections: rows are created with `ON CONFLICT DO NOTHING` and then updated, so neither
     /// request fails on the other's row.
     func upsert(_ info: TraceInfo, name: String?) async throws {
+        // Built before taking the writer: SQLite has one, and it should only run statements.
+        let dialect = store.dialect
+        // One statement creates or updates the row and marks its rendered info stale.
+        let row = try dialect.prepare("""
+            INSERT INTO traces (trace_id, experiment_id, request_time, execution_duration, state, client_request_id,
+                request_preview, response_preview, name)
+            VALUES (\(bind: info.traceID), \(bind: info.experimentID), \(bind: info.requestTime), \(bind: info.executionDuration),
+                \(bind: info.state), \(bind: info.clientRequestID), \(bind: info.requestPreview), \(bind: info.responsePreview), \(bind: name))
+            ON CONFLICT (trace_id) DO UPDATE SET experiment_id = excluded.experiment_id, request_time = excluded.request_time,
+                execution_duration = excluded.execution_duration, state = excluded.state,
+                client_request_id = excluded.client_request_id, request_preview = excluded.request_preview,
+                response_preview = excluded.response_preview, name = COALESCE(excluded.name, traces.name),
+                info_json = NULL, info_generation = traces.info_generation + 1
+            """)
+        let tags = try Self.putStatement(info.tags, table: "trace_tags", trace: info.traceID).map(dialect.prepare)
+        let metadata = try Self.putStatement(info.metadata, table: "trace_metadata", trace: info.traceID).map(dialect.prepare)
         try await store.write { database in
-            // One statement creates or updates the row and marks its rendered info stale.
-            try await database.raw("""
-                INSERT INTO traces (trace_id, experiment_id, request_time, execution_duration, state, client_request_id,
-                    request_preview, response_preview, name)
-                VALUES (\(bind: info.traceID), \(bind: info.experimentID), \(bind: info.requestTime), \(bind: info.executionDuration),
-                    \(bind: info.state), \(bind: info.clientRequestID), \(bind: info.requestPreview), \(bind: info.responsePreview), \(bind: name))
-                ON CONFLICT (trace_id) DO UPDATE SET experiment_id = excluded.experiment_id, request_time = excluded.request_time,
-                    execution_duration = excluded.execution_duration, state = excluded.state,
-                    client_request_id = excluded.client_request_id, request_preview = excluded.request_preview,
-                    response_preview = excluded.response_preview, name = COALESCE(excluded.name, traces.name),
-                    info_json = NULL, info_generation = traces.info_generation + 1
-                """).run()
-            try await Self.put(info.tags, table: "trace_tags", trace: info.traceID, in: database)
-            try await Self.put(info.metadata, table: "trace_metadata", trace: info.traceID, in: database)
+            try await database.run(row)
+            if let tags { try await database.run(tags) }
+            if let metadata { try await database.run(metadata) }
+            try await Self.linkPrompts(info.tags, trace: info.traceID, in: database)
         }
     }
 
     /// Sets key-value rows of a trace in one statement; a `mlflow.linkedPrompts` tag also links
     /// its prompt versions.
     static func put(_ values: [String: String], table: String, trace: String, in database: any SQLDatabase) async throws {
-        guard !values.isEmpty else { return }
+        guard let statement = putStatement(values, table: table, trace: trace) else { return }
+        try await database.raw(statement).run()
+        if table == "trace_tags" {
+            try await linkPrompts(values, trace: trace, in: database)
+        }
+    }
+
+    /// The statement that sets key-value rows of a trace, or nil when there are none.
+    static func putStatement(_ values: [String: String], table: String, trace: String) -> SQLQueryString? {
+        guard !values.isEmpty else { return nil }
         let pairs = values.sorted { $0.key < $1.key }
         var sql: SQLQueryString = "INSERT INTO \(ident: table) (trace_id, key, value) VALUES "
         for (index, pair) in pairs.enumerated() {
             sql = sql + (index == 0 ? "" : ", ") + "(\(bind: trace), \(bind: pair.key), \(bind: pair.value))"
         }
-        try await database.raw(sql + " ON CONFLICT (trace_id, key) DO UPDATE SET value = excluded.value").run()
-        if table == "trace_tags", let linked = values[PromptLinks.tag] {
+        return sql + " ON CONFLICT (trace_id, key) DO UPDATE SET value = excluded.value"
+    }
+
+    /// Links the prompt versions a `mlflow.linkedPrompts` tag names, if the tags hold one.
+    private static func linkPrompts(_ tags: [String: String], trace: String, in database: any SQLDatabase) async throws {
+        if let linked = tags[PromptLinks.tag] {
             try await PromptLinks.insert(PromptLinks.parse(linked), trace: trace, in: database)
         }
     }
@@ -61,58 +80,64 @@ struct TraceStore: Sendable {
     func insert(_ spans: [OTLPSpan], experimentID: Int64) async throws {
         // Everything but the statements themselves is done before taking the writer: SQLite
         // has one, and the time spent holding it bounds how many exports a second it takes.
-        let prepared = Dictionary(grouping: spans, by: \.mlflowTraceID).sorted { $0.key < $1.key }.map { traceID, spans in
-            PreparedTrace(traceID: traceID, spans: spans, experimentID: experimentID)
+        let dialect = store.dialect
+        let prepared = try Dictionary(grouping: spans, by: \.mlflowTraceID).sorted { $0.key < $1.key }.map { traceID, spans in
+            try PreparedTrace(traceID: traceID, spans: spans, experimentID: experimentID, dialect: dialect)
         }
         try await store.write { database in
             for trace in prepared {
-                let info = trace.info
-                // Created from the spans unless the client's info came first, which then stands;
-                // either way the row's rendered info is now stale.
-                let row = try await database.raw("""
-                    INSERT INTO traces (trace_id, experiment_id, request_time, execution_duration, state, name)
-                    VALUES (\(bind: info.traceID), \(bind: experimentID), \(bind: info.requestTime), \(bind: info.executionDuration),
-                        \(bind: info.state), \(bind: trace.rootName))
-                    ON CONFLICT (trace_id) DO UPDATE SET name = COALESCE(traces.name, excluded.name),
-                        info_json = NULL, info_generation = traces.info_generation + 1
-                    RETURNING experiment_id
-                    """).first()
-                guard let row, try row.decode(column: "experiment_id", as: Int64.self) == experimentID else {
-                    throw KeelError.invalidParameter("Trace '\(info.traceID)' belongs to another experiment.")
+                let stored = try await database.rows(trace.row, [.int64]).first?.first?.int64
+                guard stored == experimentID else {
+                    throw KeelError.invalidParameter("Trace '\(trace.traceID)' belongs to another experiment.")
                 }
-                try await Self.put(trace.tags, table: "trace_tags", trace: info.traceID, in: database)
-                for statement in trace.spanStatements { try await database.raw(statement).run() }
+                if let tags = trace.tags {
+                    try await database.run(tags)
+                    try await Self.linkPrompts(trace.tagValues, trace: trace.traceID, in: database)
+                }
+                for statement in trace.spanStatements { try await database.run(statement) }
             }
         }
     }
 
-    /// One trace's part of an export, with its rows and statements built.
+    /// One trace's part of an export, with its statements built.
     private struct PreparedTrace: Sendable {
-        let info: TraceInfo
-        let rootName: String?
-        let tags: [String: String]
-        let spanStatements: [SQLQueryString]
+        let traceID: String
+        /// Creates the trace from the spans unless the client's info came first, which then
+        /// stands; either way the row's rendered info is now stale. Returns the row's experiment.
+        let row: PreparedStatement
+        let tagValues: [String: String]
+        let tags: PreparedStatement?
+        let spanStatements: [PreparedStatement]
 
-        init(traceID: String, spans: [OTLPSpan], experimentID: Int64) {
+        init(traceID: String, spans: [OTLPSpan], experimentID: Int64, dialect: StoreDialect) throws {
+            self.traceID = traceID
             let root = spans.first { $0.parentSpanID.isEmpty }
             let first = root ?? spans.min { $0.startNanos < $1.startNanos }!
-            info = TraceInfo(
+            let info = TraceInfo(
                 traceID: traceID, experimentID: experimentID, requestTime: Int64(first.startNanos / 1_000_000),
                 executionDuration: root.map { Int64(($0.endNanos &- $0.startNanos) / 1_000_000) },
                 state: root.map { $0.statusCode == "STATUS_CODE_ERROR" ? "ERROR" : "OK" } ?? "IN_PROGRESS"
             )
-            rootName = root?.name
+            row = try dialect.prepare("""
+                INSERT INTO traces (trace_id, experiment_id, request_time, execution_duration, state, name)
+                VALUES (\(bind: info.traceID), \(bind: experimentID), \(bind: info.requestTime), \(bind: info.executionDuration),
+                    \(bind: info.state), \(bind: root?.name))
+                ON CONFLICT (trace_id) DO UPDATE SET name = COALESCE(traces.name, excluded.name),
+                    info_json = NULL, info_generation = traces.info_generation + 1
+                RETURNING experiment_id
+                """)
             var tags = [TraceInfo.spansLocationTag: "TRACKING_STORE"]
             for (key, value) in spans[0].resource where !key.hasPrefix("telemetry.sdk.") && !key.hasPrefix("mlflow.") {
                 tags[key] = value.text
             }
-            self.tags = tags
+            tagValues = tags
+            self.tags = try TraceStore.putStatement(tags, table: "trace_tags", trace: traceID).map(dialect.prepare)
             // One statement per 100 spans: an export of a long agent run is one round trip, not
             // hundreds. A span sent twice in one export keeps its last copy (one statement may
             // not touch a row twice).
             var seen: Set<String> = []
             let unique = Array(spans.reversed().filter { seen.insert($0.spanHex).inserted }.reversed())
-            spanStatements = stride(from: 0, to: unique.count, by: 100).map { start in
+            spanStatements = try stride(from: 0, to: unique.count, by: 100).map { start in
                 var sql: SQLQueryString = "INSERT INTO trace_spans (trace_id, span_id, parent_span_id, name, start_ns, end_ns, status, content) VALUES "
                 for (index, span) in unique[start..<min(start + 100, unique.count)].enumerated() {
                     sql = sql + (index == 0 ? "" : ", ") + """
@@ -120,10 +145,10 @@ struct TraceStore: Sendable {
                          \(bind: Int64(bitPattern: span.startNanos)), \(bind: Int64(bitPattern: span.endNanos)), \(bind: span.statusCode), \(bind: span.protoJSONText()))
                         """
                 }
-                return sql + """
+                return try dialect.prepare(sql + """
                      ON CONFLICT (trace_id, span_id) DO UPDATE SET parent_span_id = excluded.parent_span_id, name = excluded.name,
                         start_ns = excluded.start_ns, end_ns = excluded.end_ns, status = excluded.status, content = excluded.content
-                    """
+                    """)
             }
         }
     }

@@ -27,15 +27,27 @@ extension TrackingService {
         let tags = Self.lastValuePerKey(tags).map {
             KeyValue(key: $0.key, value: ValueLimits.truncated($0.value, to: ValueLimits.runTagValue))
         }
+        // Every statement is built before taking the writer: SQLite has one, and while this
+        // write holds it, it should only be running statements.
+        let dialect = store.dialect
+        let lookup = try dialect.prepare(Self.runLookup(runID))
+        let paramWrite = try Self.paramStatements(runID: runID, params).map {
+            (insert: try dialect.prepare($0.insert), check: try dialect.prepare($0.check))
+        }
+        let tagUpsert = try Self.tagUpsert(runID: runID, tags).map(dialect.prepare)
+        let rename = try tags.last(where: { $0.key == Self.runNameTag }).map {
+            try dialect.prepare("UPDATE runs SET name = \(bind: $0.value) WHERE run_uuid = \(bind: runID)")
+        }
+        let metricWrites = try MetricWriter.statements(metrics, runID: runID).map(dialect.prepare)
         try await store.write { database in
-            _ = try await Self.requireActiveRun(runID, in: database)
-            try await Self.insertParams(runID: runID, params, in: database)
-            try await Self.upsertTags(runID: runID, tags, in: database)
-            if let name = tags.last(where: { $0.key == Self.runNameTag })?.value {
-                try await database.update("runs").set("name", to: SQLBind(name))
-                    .where("run_uuid", .equal, SQLBind(runID)).run()
+            _ = try await Self.requireActiveRun(runID, lookup: lookup, in: database)
+            if let paramWrite {
+                try await database.run(paramWrite.insert)
+                try await Self.checkParams(runID: runID, params, stored: database.rows(paramWrite.check, OwnedKeyValueRow.types))
             }
-            try await MetricWriter.write(metrics, runID: runID, in: database)
+            if let tagUpsert { try await database.run(tagUpsert) }
+            if let rename { try await database.run(rename) }
+            for statement in metricWrites { try await database.run(statement) }
         }
     }
 
@@ -91,23 +103,33 @@ extension TrackingService {
         return unique
     }
 
-    /// Inserts params that are new and checks the rest: a param, once logged, never changes.
+    /// The statements that log params: insert the new ones (`ON CONFLICT DO NOTHING`), then read
+    /// back what is stored under those keys for ``checkParams(runID:_:stored:)``.
     ///
-    /// Insert first (`ON CONFLICT DO NOTHING`), then compare what is stored with what was
-    /// asked: concurrent writers of the same key then agree (same value) or fail cleanly
-    /// (different value) instead of racing a read against an insert.
-    static func insertParams(runID: String, _ params: [KeyValue], in database: any SQLDatabase) async throws {
-        guard !params.isEmpty else { return }
+    /// Insert first, then compare what is stored with what was asked: concurrent writers of the
+    /// same key then agree (same value) or fail cleanly (different value) instead of racing a
+    /// read against an insert.
+    static func paramStatements(runID: String, _ params: [KeyValue]) -> (insert: SQLQueryString, check: SQLQueryString)? {
+        guard !params.isEmpty else { return nil }
         let rows = params.map { "(\(bind: runID), \(bind: $0.key), \(bind: $0.value))" as SQLQueryString }
-        try await database.raw("""
-            INSERT INTO params (run_uuid, key, value) VALUES \(rows.joined(separator: ", "))
-            ON CONFLICT (run_uuid, key) DO NOTHING
-            """).run()
-        let stored = try await database.rows("""
-            SELECT run_uuid AS owner, key, value FROM params
-            WHERE run_uuid = \(bind: runID) AND key IN \(SQLBind.group(params.map(\.key)))
-            """, OwnedKeyValueRow.types).map(OwnedKeyValueRow.init(values:))
-        let storedValues = Dictionary(stored.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
+        return (
+            insert: """
+                INSERT INTO params (run_uuid, key, value) VALUES \(rows.joined(separator: ", "))
+                ON CONFLICT (run_uuid, key) DO NOTHING
+                """,
+            check: """
+                SELECT run_uuid AS owner, key, value FROM params
+                WHERE run_uuid = \(bind: runID) AND key IN \(SQLBind.group(params.map(\.key)))
+                """
+        )
+    }
+
+    /// Refuses the batch when a param it logs was already stored with another value: a param,
+    /// once logged, never changes.
+    static func checkParams(runID: String, _ params: [KeyValue], stored: [[StoreValue]]) throws {
+        let storedValues = Dictionary(
+            stored.map(OwnedKeyValueRow.init(values:)).map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first }
+        )
         for param in params {
             if let old = storedValues[param.key], old != param.value {
                 throw KeelError.invalidParameter(
@@ -117,12 +139,13 @@ extension TrackingService {
         }
     }
 
-    static func upsertTags(runID: String, _ tags: [KeyValue], in database: any SQLDatabase) async throws {
-        guard !tags.isEmpty else { return }
+    /// The statement that sets tags on a run, replacing the values of keys it already has.
+    static func tagUpsert(runID: String, _ tags: [KeyValue]) -> SQLQueryString? {
+        guard !tags.isEmpty else { return nil }
         let rows = tags.map { "(\(bind: runID), \(bind: $0.key), \(bind: $0.value))" as SQLQueryString }
-        try await database.raw("""
+        return """
             INSERT INTO tags (run_uuid, key, value) VALUES \(rows.joined(separator: ", "))
             ON CONFLICT (run_uuid, key) DO UPDATE SET value = excluded.value
-            """).run()
+            """
     }
 }

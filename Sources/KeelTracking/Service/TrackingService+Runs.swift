@@ -28,6 +28,8 @@ extension TrackingService {
         let runID = Identifiers.newHexID()
         let start = startTime ?? Timestamp.nowMillis()
         let finalTags = tags.map { KeyValue(key: $0.key, value: ValueLimits.truncated($0.value, to: ValueLimits.runTagValue)) }
+        // Built before taking the writer, which should only run statements.
+        let tagUpsert = try Self.tagUpsert(runID: runID, finalTags).map(store.dialect.prepare)
 
         return try await store.write { database in
             let experiment = try await Self.requireExperiment(experimentID, in: database)
@@ -45,7 +47,7 @@ extension TrackingService {
                     SQLBind(LifecycleStage.active.rawValue), SQLBind(artifactURI)
                 )
                 .run()
-            try await Self.upsertTags(runID: runID, finalTags, in: database)
+            if let tagUpsert { try await database.run(tagUpsert) }
             let info = RunInfo(
                 runID: runID, experimentID: experimentID, runName: name, userID: user, status: .running,
                 startTime: start, endTime: nil, artifactURI: artifactURI, lifecycleStage: .active
@@ -79,7 +81,9 @@ extension TrackingService {
             if let runName, !runName.isEmpty {
                 update = update.set("name", to: SQLBind(runName))
                 info.runName = runName
-                try await Self.upsertTags(runID: id, [KeyValue(key: Self.runNameTag, value: runName)], in: database)
+                if let rename = Self.tagUpsert(runID: id, [KeyValue(key: Self.runNameTag, value: runName)]) {
+                    try await database.raw(rename).run()
+                }
             }
             if status != nil || endTime != nil || !(runName ?? "").isEmpty {
                 try await update.run()

@@ -36,13 +36,20 @@ extension TrackingService {
         }
     }
 
+    /// The statement that reads a run's row; throws for an id MLflow would refuse.
+    static func runLookup(_ runID: String) throws(KeelError) -> SQLQueryString {
+        try validateRunID(runID)
+        return "SELECT \(unsafeRaw: RunRow.columns.joined(separator: ", ")) FROM runs WHERE run_uuid = \(bind: runID)"
+    }
+
     /// The run's row, or RESOURCE_DOES_NOT_EXIST.
     static func requireRun(_ runID: String, in database: any SQLDatabase) async throws -> RunRow {
-        try validateRunID(runID)
-        guard let row = try await database.rows("""
-            SELECT \(unsafeRaw: RunRow.columns.joined(separator: ", ")) FROM runs WHERE run_uuid = \(bind: runID)
-            """, RunRow.types).first.map(RunRow.init(values:))
-        else {
+        try await requireRun(runID, lookup: PreparedStatement(deferred: runLookup(runID)), in: database)
+    }
+
+    /// The run's row read by a ``runLookup(_:)`` statement, or RESOURCE_DOES_NOT_EXIST.
+    static func requireRun(_ runID: String, lookup: PreparedStatement, in database: any SQLDatabase) async throws -> RunRow {
+        guard let row = try await database.rows(lookup, RunRow.types).first.map(RunRow.init(values:)) else {
             throw KeelError.notFound("Run with id=\(runID) not found")
         }
         return row
@@ -50,7 +57,12 @@ extension TrackingService {
 
     /// The run's row if it may still be written to; a deleted run refuses writes.
     static func requireActiveRun(_ runID: String, in database: any SQLDatabase) async throws -> RunRow {
-        let row = try await requireRun(runID, in: database)
+        try await requireActiveRun(runID, lookup: PreparedStatement(deferred: runLookup(runID)), in: database)
+    }
+
+    /// ``requireActiveRun(_:in:)`` with the lookup prepared ahead of the transaction.
+    static func requireActiveRun(_ runID: String, lookup: PreparedStatement, in database: any SQLDatabase) async throws -> RunRow {
+        let row = try await requireRun(runID, lookup: lookup, in: database)
         guard row.lifecycleStage == LifecycleStage.active.rawValue else {
             throw KeelError.invalidParameter(
                 "The run \(runID) must be in the 'active' state. Current state is \(row.lifecycleStage)."

@@ -7,10 +7,11 @@ import SQLKit
 /// the latest values in their own table makes run listing and search by metric an index
 /// lookup instead of a scan over whole histories.
 enum MetricWriter {
-    static func write(_ metrics: [Metric], runID: String, in database: any SQLDatabase) async throws {
-        guard !metrics.isEmpty else { return }
+    /// The statements that store `metrics`: the history rows, then the newest value per key.
+    static func statements(_ metrics: [Metric], runID: String) -> [SQLQueryString] {
+        guard !metrics.isEmpty else { return [] }
         // Nine binds a row; 1,000 rows stay well under every database's parameter limit.
-        for chunk in metrics.chunked(into: 1000) {
+        let history = metrics.chunked(into: 1000).map { chunk -> SQLQueryString in
             let rows = chunk.map { metric -> SQLQueryString in
                 let (value, isNaN) = storable(metric.value)
                 return """
@@ -18,18 +19,17 @@ enum MetricWriter {
                     \(bind: isNaN), \(bind: metric.modelID), \(bind: metric.datasetName), \(bind: metric.datasetDigest))
                     """
             }
-            try await database.raw("""
+            return """
                 INSERT INTO metrics (run_uuid, key, value, timestamp, step, is_nan, model_id, dataset_name, dataset_digest)
                 VALUES \(rows.joined(separator: ", "))
-                """).run()
+                """
         }
-        let latest = newestPerKey(metrics)
-        for chunk in latest.chunked(into: 1000) {
+        let latest = newestPerKey(metrics).chunked(into: 1000).map { chunk -> SQLQueryString in
             let rows = chunk.map { metric -> SQLQueryString in
                 let (value, isNaN) = storable(metric.value)
                 return "(\(bind: runID), \(bind: metric.key), \(bind: value), \(bind: metric.timestamp), \(bind: metric.step), \(bind: isNaN))"
             }
-            try await database.raw("""
+            return """
                 INSERT INTO latest_metrics (run_uuid, key, value, timestamp, step, is_nan)
                 VALUES \(rows.joined(separator: ", "))
                 ON CONFLICT (run_uuid, key) DO UPDATE SET
@@ -39,8 +39,9 @@ enum MetricWriter {
                    OR (excluded.step = latest_metrics.step AND excluded.timestamp = latest_metrics.timestamp
                        AND excluded.is_nan = 0
                        AND (latest_metrics.is_nan = 1 OR excluded.value > latest_metrics.value))
-                """).run()
+                """
         }
+        return history + latest
     }
 
     /// NaN cannot be stored portably (SQLite turns it into NULL), so it travels as a flag.

@@ -50,9 +50,10 @@ struct SQLiteThreadDatabase: SQLDatabase, PositionalRowReading {
         }
     }
 
+    /// The statement's SQLite text and values: made ahead of time for a ``PreparedStatement``.
     private func encoded(_ query: any SQLExpression) throws -> (String, [SQLiteData]) {
-        let (sql, binds) = serialize(query)
-        return (sql, try binds.map { try sharedEncoder.encode($0) })
+        let text = try (query as? PreparedStatement)?.sqlite ?? SQLiteStatementText(query)
+        return (text.sql, text.binds)
     }
 
     /// Runs `work` on the handle's thread: directly when already there, else by moving there first.
@@ -66,8 +67,7 @@ struct SQLiteThreadDatabase: SQLDatabase, PositionalRowReading {
     }
 }
 
-/// SQLiteKit's value coders, made once: each holds a JSON coder that is costly to create per value.
-private let sharedEncoder = SQLiteDataEncoder()
+/// SQLiteKit's value decoder, made once: each holds a JSON decoder that is costly to create.
 private let sharedDecoder = SQLiteDataDecoder()
 
 extension DatabaseThread {
