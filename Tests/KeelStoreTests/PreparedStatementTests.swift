@@ -66,4 +66,44 @@ struct PreparedStatementTests {
             #expect(count == [[.int64(0)]])
         }
     }
+
+    @Test("a built statement binds text, numbers and typed NULLs, and reads rows back", arguments: TestBackend.enabled)
+    func builtStatements(backend: TestBackend) async throws {
+        try await backend.withStore { store in
+            try await store.write { database in
+                try await database.raw("CREATE TABLE built_probe (id BIGINT PRIMARY KEY, t TEXT, n BIGINT, d DOUBLE PRECISION)").run()
+            }
+            var insert = StatementBuilder(store.dialect, "INSERT INTO built_probe (id, t, n, d) VALUES ")
+            let rows: [(Int64, String?, Int64?, Double?)] = [(1, "it's \"quoted\" ?", -7, 1.5), (2, nil, nil, nil), (3, "", 0, -.infinity)]
+            for (index, row) in rows.enumerated() {
+                insert.append(index == 0 ? "(" : ", (")
+                insert.bind(row.0)
+                insert.append(", ")
+                insert.bind(row.1)
+                insert.append(", ")
+                insert.bind(row.2)
+                insert.append(", ")
+                insert.bind(row.3)
+                insert.append(")")
+            }
+            let statement = insert.build()
+            try await store.write { try await $0.run(statement) }
+            var select = StatementBuilder(store.dialect, "SELECT t, n, d FROM built_probe WHERE id IN (")
+            select.bind(Int64(1))
+            select.append(", ")
+            select.bind(Int64(2))
+            select.append(", ")
+            select.bind(Int64(3))
+            select.append(") AND (t IS NULL OR t <> ")
+            select.bind("never")
+            select.append(") ORDER BY id")
+            let query = select.build()
+            let read = try await store.read { try await $0.rows(query, [.text, .int64, .double]) }
+            #expect(read == [
+                [.text("it's \"quoted\" ?"), .int64(-7), .double(1.5)],
+                [.null, .null, .null],
+                [.text(""), .int64(0), .double(-.infinity)],
+            ])
+        }
+    }
 }

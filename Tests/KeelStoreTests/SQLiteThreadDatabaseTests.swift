@@ -131,7 +131,8 @@ struct SQLiteThreadDatabaseTests {
                 try await database.raw("INSERT INTO probe VALUES (\(bind: Probe(name: "inline", count: 1)))").run()
             }
             let rows = try await store.read { try await $0.rows("SELECT payload FROM probe ORDER BY rowid", [.text]) }
-            #expect(rows == [[.text(#"{"name":"json","count":2}"#)], [.text(#"{"name":"inline","count":1}"#)]])
+            let decoded = try rows.map { row in try JSONDecoder().decode(Probe.self, from: Data(try #require(row[0].text).utf8)) }
+            #expect(decoded == [Probe(name: "json", count: 2), Probe(name: "inline", count: 1)])
         }
     }
 

@@ -27,21 +27,39 @@ struct TraceStore: Sendable {
         // Built before taking the writer: SQLite has one, and it should only run statements.
         let dialect = store.dialect
         // One statement creates or updates the row and marks its rendered info stale.
-        let row = try dialect.prepare("""
+        var row = StatementBuilder(dialect, """
             INSERT INTO traces (trace_id, experiment_id, request_time, execution_duration, state, client_request_id,
-                request_preview, response_preview, name)
-            VALUES (\(bind: info.traceID), \(bind: info.experimentID), \(bind: info.requestTime), \(bind: info.executionDuration),
-                \(bind: info.state), \(bind: info.clientRequestID), \(bind: info.requestPreview), \(bind: info.responsePreview), \(bind: name))
-            ON CONFLICT (trace_id) DO UPDATE SET experiment_id = excluded.experiment_id, request_time = excluded.request_time,
+                request_preview, response_preview, name) VALUES (
+            """)
+        row.bind(info.traceID)
+        row.append(", ")
+        row.bind(info.experimentID)
+        row.append(", ")
+        row.bind(info.requestTime)
+        row.append(", ")
+        row.bind(info.executionDuration)
+        row.append(", ")
+        row.bind(info.state)
+        row.append(", ")
+        row.bind(info.clientRequestID)
+        row.append(", ")
+        row.bind(info.requestPreview)
+        row.append(", ")
+        row.bind(info.responsePreview)
+        row.append(", ")
+        row.bind(name)
+        row.append("""
+            ) ON CONFLICT (trace_id) DO UPDATE SET experiment_id = excluded.experiment_id, request_time = excluded.request_time,
                 execution_duration = excluded.execution_duration, state = excluded.state,
                 client_request_id = excluded.client_request_id, request_preview = excluded.request_preview,
                 response_preview = excluded.response_preview, name = COALESCE(excluded.name, traces.name),
                 info_json = NULL, info_generation = traces.info_generation + 1
             """)
-        let tags = try Self.putStatement(info.tags, table: "trace_tags", trace: info.traceID).map(dialect.prepare)
-        let metadata = try Self.putStatement(info.metadata, table: "trace_metadata", trace: info.traceID).map(dialect.prepare)
+        let tags = Self.putStatement(info.tags, table: "trace_tags", trace: info.traceID, dialect)
+        let metadata = Self.putStatement(info.metadata, table: "trace_metadata", trace: info.traceID, dialect)
+        let statement = row.build()
         try await store.write { database in
-            try await database.run(row)
+            try await database.run(statement)
             if let tags { try await database.run(tags) }
             if let metadata { try await database.run(metadata) }
             try await Self.linkPrompts(info.tags, trace: info.traceID, in: database)
@@ -51,22 +69,29 @@ struct TraceStore: Sendable {
     /// Sets key-value rows of a trace in one statement; a `mlflow.linkedPrompts` tag also links
     /// its prompt versions.
     static func put(_ values: [String: String], table: String, trace: String, in database: any SQLDatabase) async throws {
-        guard let statement = putStatement(values, table: table, trace: trace) else { return }
-        try await database.raw(statement).run()
+        guard let statement = putStatement(values, table: table, trace: trace, StoreDialect(of: database)) else { return }
+        try await database.run(statement)
         if table == "trace_tags" {
             try await linkPrompts(values, trace: trace, in: database)
         }
     }
 
-    /// The statement that sets key-value rows of a trace, or nil when there are none.
-    static func putStatement(_ values: [String: String], table: String, trace: String) -> SQLQueryString? {
+    /// The statement that sets key-value rows of a trace in `table` (one of Keel's own), or nil
+    /// when there are none.
+    static func putStatement(_ values: [String: String], table: String, trace: String, _ dialect: StoreDialect) -> PreparedStatement? {
         guard !values.isEmpty else { return nil }
-        let pairs = values.sorted { $0.key < $1.key }
-        var sql: SQLQueryString = "INSERT INTO \(ident: table) (trace_id, key, value) VALUES "
-        for (index, pair) in pairs.enumerated() {
-            sql = sql + (index == 0 ? "" : ", ") + "(\(bind: trace), \(bind: pair.key), \(bind: pair.value))"
+        var statement = StatementBuilder(dialect, "INSERT INTO \(table) (trace_id, key, value) VALUES ")
+        for (index, pair) in values.sorted(by: { $0.key < $1.key }).enumerated() {
+            statement.append(index == 0 ? "(" : ", (")
+            statement.bind(trace)
+            statement.append(", ")
+            statement.bind(pair.key)
+            statement.append(", ")
+            statement.bind(pair.value)
+            statement.append(")")
         }
-        return sql + " ON CONFLICT (trace_id, key) DO UPDATE SET value = excluded.value"
+        statement.append(" ON CONFLICT (trace_id, key) DO UPDATE SET value = excluded.value")
+        return statement.build()
     }
 
     /// Links the prompt versions a `mlflow.linkedPrompts` tag names, if the tags hold one.
@@ -81,8 +106,8 @@ struct TraceStore: Sendable {
         // Everything but the statements themselves is done before taking the writer: SQLite
         // has one, and the time spent holding it bounds how many exports a second it takes.
         let dialect = store.dialect
-        let prepared = try Dictionary(grouping: spans, by: \.mlflowTraceID).sorted { $0.key < $1.key }.map { traceID, spans in
-            try PreparedTrace(traceID: traceID, spans: spans, experimentID: experimentID, dialect: dialect)
+        let prepared = Dictionary(grouping: spans, by: \.mlflowTraceID).sorted { $0.key < $1.key }.map { traceID, spans in
+            PreparedTrace(traceID: traceID, spans: spans, experimentID: experimentID, dialect: dialect)
         }
         try await store.write { database in
             for trace in prepared {
@@ -109,46 +134,67 @@ struct TraceStore: Sendable {
         let tags: PreparedStatement?
         let spanStatements: [PreparedStatement]
 
-        init(traceID: String, spans: [OTLPSpan], experimentID: Int64, dialect: StoreDialect) throws {
+        init(traceID: String, spans: [OTLPSpan], experimentID: Int64, dialect: StoreDialect) {
             self.traceID = traceID
             let root = spans.first { $0.parentSpanID.isEmpty }
             let first = root ?? spans.min { $0.startNanos < $1.startNanos }!
-            let info = TraceInfo(
-                traceID: traceID, experimentID: experimentID, requestTime: Int64(first.startNanos / 1_000_000),
-                executionDuration: root.map { Int64(($0.endNanos &- $0.startNanos) / 1_000_000) },
-                state: root.map { $0.statusCode == "STATUS_CODE_ERROR" ? "ERROR" : "OK" } ?? "IN_PROGRESS"
-            )
-            row = try dialect.prepare("""
-                INSERT INTO traces (trace_id, experiment_id, request_time, execution_duration, state, name)
-                VALUES (\(bind: info.traceID), \(bind: experimentID), \(bind: info.requestTime), \(bind: info.executionDuration),
-                    \(bind: info.state), \(bind: root?.name))
-                ON CONFLICT (trace_id) DO UPDATE SET name = COALESCE(traces.name, excluded.name),
+            var row = StatementBuilder(dialect, "INSERT INTO traces (trace_id, experiment_id, request_time, execution_duration, state, name) VALUES (")
+            row.bind(traceID)
+            row.append(", ")
+            row.bind(experimentID)
+            row.append(", ")
+            row.bind(Int64(first.startNanos / 1_000_000))
+            row.append(", ")
+            row.bind(root.map { Int64(($0.endNanos &- $0.startNanos) / 1_000_000) })
+            row.append(", ")
+            row.bind(root.map { $0.statusCode == "STATUS_CODE_ERROR" ? "ERROR" : "OK" } ?? "IN_PROGRESS")
+            row.append(", ")
+            row.bind(root?.name)
+            row.append("""
+                ) ON CONFLICT (trace_id) DO UPDATE SET name = COALESCE(traces.name, excluded.name),
                     info_json = NULL, info_generation = traces.info_generation + 1
                 RETURNING experiment_id
                 """)
+            self.row = row.build()
             var tags = [TraceInfo.spansLocationTag: "TRACKING_STORE"]
             for (key, value) in spans[0].resource where !key.hasPrefix("telemetry.sdk.") && !key.hasPrefix("mlflow.") {
                 tags[key] = value.text
             }
             tagValues = tags
-            self.tags = try TraceStore.putStatement(tags, table: "trace_tags", trace: traceID).map(dialect.prepare)
+            self.tags = TraceStore.putStatement(tags, table: "trace_tags", trace: traceID, dialect)
             // One statement per 100 spans: an export of a long agent run is one round trip, not
             // hundreds. A span sent twice in one export keeps its last copy (one statement may
             // not touch a row twice).
             var seen: Set<String> = []
             let unique = Array(spans.reversed().filter { seen.insert($0.spanHex).inserted }.reversed())
-            spanStatements = try stride(from: 0, to: unique.count, by: 100).map { start in
-                var sql: SQLQueryString = "INSERT INTO trace_spans (trace_id, span_id, parent_span_id, name, start_ns, end_ns, status, content) VALUES "
+            spanStatements = stride(from: 0, to: unique.count, by: 100).map { start in
+                var statement = StatementBuilder(
+                    dialect, "INSERT INTO trace_spans (trace_id, span_id, parent_span_id, name, start_ns, end_ns, status, content) VALUES "
+                )
                 for (index, span) in unique[start..<min(start + 100, unique.count)].enumerated() {
-                    sql = sql + (index == 0 ? "" : ", ") + """
-                        (\(bind: traceID), \(bind: span.spanHex), \(bind: span.parentHex), \(bind: span.name),
-                         \(bind: Int64(bitPattern: span.startNanos)), \(bind: Int64(bitPattern: span.endNanos)), \(bind: span.statusCode), \(bind: span.protoJSONText()))
-                        """
+                    statement.append(index == 0 ? "(" : ", (")
+                    statement.bind(traceID)
+                    statement.append(", ")
+                    statement.bind(span.spanHex)
+                    statement.append(", ")
+                    statement.bind(span.parentHex)
+                    statement.append(", ")
+                    statement.bind(span.name)
+                    statement.append(", ")
+                    statement.bind(Int64(bitPattern: span.startNanos))
+                    statement.append(", ")
+                    statement.bind(Int64(bitPattern: span.endNanos))
+                    statement.append(", ")
+                    statement.bind(span.statusCode)
+                    statement.append(", ")
+                    statement.bind(span.protoJSONText())
+                    statement.append(")")
                 }
-                return try dialect.prepare(sql + """
+                statement.append("""
                      ON CONFLICT (trace_id, span_id) DO UPDATE SET parent_span_id = excluded.parent_span_id, name = excluded.name,
                         start_ns = excluded.start_ns, end_ns = excluded.end_ns, status = excluded.status, content = excluded.content
                     """)
+                return statement.build()
             }
         }
     }

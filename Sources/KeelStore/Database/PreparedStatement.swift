@@ -1,4 +1,5 @@
 public import SQLKit
+import Synchronization
 
 /// A statement serialized to SQL text and bound values before the transaction that runs it.
 ///
@@ -10,11 +11,11 @@ public import SQLKit
 /// per transaction, nothing is gained by it, and the statement is serialized as usual.
 public struct PreparedStatement: SQLExpression {
     /// The statement as written, for databases that serialize it themselves.
-    let query: SQLQueryString
+    let query: any SQLExpression
     /// SQLite's text and values, made ahead of time; nil on other databases.
     let sqlite: SQLiteStatementText?
 
-    init(query: SQLQueryString, sqlite: SQLiteStatementText?) {
+    init(query: any SQLExpression, sqlite: SQLiteStatementText?) {
         self.query = query
         self.sqlite = sqlite
     }
@@ -52,6 +53,13 @@ extension SQLDatabase {
         if let fast = self as? any PositionalRowReading {
             return try await fast.positionalRows(statement, types)
         }
-        return try await rows(statement.query, types)
+        let collected = RowCollector()
+        try await execute(sql: statement) { row in collected.rows.withLock { $0.append(row) } }
+        return try collected.rows.withLock { $0 }.map { row in try StoreValue.read(row, types) }
     }
+}
+
+/// Rows handed over one at a time by a database's row callback.
+private final class RowCollector: Sendable {
+    let rows = Mutex<[any SQLRow]>([])
 }

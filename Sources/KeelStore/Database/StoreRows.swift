@@ -54,16 +54,21 @@ extension SQLDatabase {
         if let fast = self as? any PositionalRowReading {
             return try await fast.positionalRows(query, types)
         }
-        return try await raw(query).all().map { row in
-            let names = row.allColumns
-            return try types.indices.map { index -> StoreValue in
-                let column = names[index]
-                if try row.decodeNil(column: column) { return .null }
-                switch types[index] {
-                case .text: return .text(try row.decode(column: column, as: String.self))
-                case .int64: return .int64(try row.decode(column: column, as: Int64.self))
-                case .double: return .double(try row.decode(column: column, as: Double.self))
-                }
+        return try await raw(query).all().map { row in try StoreValue.read(row, types) }
+    }
+}
+
+extension StoreValue {
+    /// A row's values in column order, read as `types`, through the database's own decoding.
+    static func read(_ row: any SQLRow, _ types: [StoreColumnType]) throws -> [StoreValue] {
+        let names = row.allColumns
+        return try types.indices.map { index -> StoreValue in
+            let column = names[index]
+            if try row.decodeNil(column: column) { return .null }
+            switch types[index] {
+            case .text: return .text(try row.decode(column: column, as: String.self))
+            case .int64: return .int64(try row.decode(column: column, as: Int64.self))
+            case .double: return .double(try row.decode(column: column, as: Double.self))
             }
         }
     }

@@ -30,15 +30,17 @@ extension TrackingService {
         // Every statement is built before taking the writer: SQLite has one, and while this
         // write holds it, it should only be running statements.
         let dialect = store.dialect
-        let lookup = try dialect.prepare(Self.runLookup(runID))
-        let paramWrite = try Self.paramStatements(runID: runID, params).map {
-            (insert: try dialect.prepare($0.insert), check: try dialect.prepare($0.check))
+        let lookup = try Self.runLookup(runID, dialect)
+        let paramWrite = Self.paramStatements(runID: runID, params, dialect)
+        let tagUpsert = Self.tagUpsert(runID: runID, tags, dialect)
+        let rename = tags.last(where: { $0.key == Self.runNameTag }).map { tag in
+            var statement = StatementBuilder(dialect, "UPDATE runs SET name = ")
+            statement.bind(tag.value)
+            statement.append(" WHERE run_uuid = ")
+            statement.bind(runID)
+            return statement.build()
         }
-        let tagUpsert = try Self.tagUpsert(runID: runID, tags).map(dialect.prepare)
-        let rename = try tags.last(where: { $0.key == Self.runNameTag }).map {
-            try dialect.prepare("UPDATE runs SET name = \(bind: $0.value) WHERE run_uuid = \(bind: runID)")
-        }
-        let metricWrites = try MetricWriter.statements(metrics, runID: runID).map(dialect.prepare)
+        let metricWrites = MetricWriter.statements(metrics, runID: runID, dialect)
         try await store.write { database in
             _ = try await Self.requireActiveRun(runID, lookup: lookup, in: database)
             if let paramWrite {
@@ -109,19 +111,30 @@ extension TrackingService {
     /// Insert first, then compare what is stored with what was asked: concurrent writers of the
     /// same key then agree (same value) or fail cleanly (different value) instead of racing a
     /// read against an insert.
-    static func paramStatements(runID: String, _ params: [KeyValue]) -> (insert: SQLQueryString, check: SQLQueryString)? {
+    static func paramStatements(
+        runID: String, _ params: [KeyValue], _ dialect: StoreDialect
+    ) -> (insert: PreparedStatement, check: PreparedStatement)? {
         guard !params.isEmpty else { return nil }
-        let rows = params.map { "(\(bind: runID), \(bind: $0.key), \(bind: $0.value))" as SQLQueryString }
-        return (
-            insert: """
-                INSERT INTO params (run_uuid, key, value) VALUES \(rows.joined(separator: ", "))
-                ON CONFLICT (run_uuid, key) DO NOTHING
-                """,
-            check: """
-                SELECT run_uuid AS owner, key, value FROM params
-                WHERE run_uuid = \(bind: runID) AND key IN \(SQLBind.group(params.map(\.key)))
-                """
-        )
+        var insert = StatementBuilder(dialect, "INSERT INTO params (run_uuid, key, value) VALUES ")
+        for (index, param) in params.enumerated() {
+            insert.append(index == 0 ? "(" : ", (")
+            insert.bind(runID)
+            insert.append(", ")
+            insert.bind(param.key)
+            insert.append(", ")
+            insert.bind(param.value)
+            insert.append(")")
+        }
+        insert.append(" ON CONFLICT (run_uuid, key) DO NOTHING")
+        var check = StatementBuilder(dialect, "SELECT run_uuid AS owner, key, value FROM params WHERE run_uuid = ")
+        check.bind(runID)
+        check.append(" AND key IN (")
+        for (index, param) in params.enumerated() {
+            if index > 0 { check.append(", ") }
+            check.bind(param.key)
+        }
+        check.append(")")
+        return (insert.build(), check.build())
     }
 
     /// Refuses the batch when a param it logs was already stored with another value: a param,
@@ -140,12 +153,19 @@ extension TrackingService {
     }
 
     /// The statement that sets tags on a run, replacing the values of keys it already has.
-    static func tagUpsert(runID: String, _ tags: [KeyValue]) -> SQLQueryString? {
+    static func tagUpsert(runID: String, _ tags: [KeyValue], _ dialect: StoreDialect) -> PreparedStatement? {
         guard !tags.isEmpty else { return nil }
-        let rows = tags.map { "(\(bind: runID), \(bind: $0.key), \(bind: $0.value))" as SQLQueryString }
-        return """
-            INSERT INTO tags (run_uuid, key, value) VALUES \(rows.joined(separator: ", "))
-            ON CONFLICT (run_uuid, key) DO UPDATE SET value = excluded.value
-            """
+        var statement = StatementBuilder(dialect, "INSERT INTO tags (run_uuid, key, value) VALUES ")
+        for (index, tag) in tags.enumerated() {
+            statement.append(index == 0 ? "(" : ", (")
+            statement.bind(runID)
+            statement.append(", ")
+            statement.bind(tag.key)
+            statement.append(", ")
+            statement.bind(tag.value)
+            statement.append(")")
+        }
+        statement.append(" ON CONFLICT (run_uuid, key) DO UPDATE SET value = excluded.value")
+        return statement.build()
     }
 }

@@ -1,4 +1,5 @@
 import KeelCore
+import KeelStore
 import SQLKit
 
 extension TrackingService {
@@ -29,7 +30,7 @@ extension TrackingService {
         let start = startTime ?? Timestamp.nowMillis()
         let finalTags = tags.map { KeyValue(key: $0.key, value: ValueLimits.truncated($0.value, to: ValueLimits.runTagValue)) }
         // Built before taking the writer, which should only run statements.
-        let tagUpsert = try Self.tagUpsert(runID: runID, finalTags).map(store.dialect.prepare)
+        let tagUpsert = Self.tagUpsert(runID: runID, finalTags, store.dialect)
 
         return try await store.write { database in
             let experiment = try await Self.requireExperiment(experimentID, in: database)
@@ -81,8 +82,8 @@ extension TrackingService {
             if let runName, !runName.isEmpty {
                 update = update.set("name", to: SQLBind(runName))
                 info.runName = runName
-                if let rename = Self.tagUpsert(runID: id, [KeyValue(key: Self.runNameTag, value: runName)]) {
-                    try await database.raw(rename).run()
+                if let rename = Self.tagUpsert(runID: id, [KeyValue(key: Self.runNameTag, value: runName)], StoreDialect(of: database)) {
+                    try await database.run(rename)
                 }
             }
             if status != nil || endTime != nil || !(runName ?? "").isEmpty {

@@ -37,14 +37,16 @@ extension TrackingService {
     }
 
     /// The statement that reads a run's row; throws for an id MLflow would refuse.
-    static func runLookup(_ runID: String) throws(KeelError) -> SQLQueryString {
+    static func runLookup(_ runID: String, _ dialect: StoreDialect) throws(KeelError) -> PreparedStatement {
         try validateRunID(runID)
-        return "SELECT \(unsafeRaw: RunRow.columns.joined(separator: ", ")) FROM runs WHERE run_uuid = \(bind: runID)"
+        var statement = StatementBuilder(dialect, "SELECT \(RunRow.columns.joined(separator: ", ")) FROM runs WHERE run_uuid = ")
+        statement.bind(runID)
+        return statement.build()
     }
 
     /// The run's row, or RESOURCE_DOES_NOT_EXIST.
     static func requireRun(_ runID: String, in database: any SQLDatabase) async throws -> RunRow {
-        try await requireRun(runID, lookup: PreparedStatement(deferred: runLookup(runID)), in: database)
+        try await requireRun(runID, lookup: runLookup(runID, StoreDialect(of: database)), in: database)
     }
 
     /// The run's row read by a ``runLookup(_:)`` statement, or RESOURCE_DOES_NOT_EXIST.
@@ -57,7 +59,7 @@ extension TrackingService {
 
     /// The run's row if it may still be written to; a deleted run refuses writes.
     static func requireActiveRun(_ runID: String, in database: any SQLDatabase) async throws -> RunRow {
-        try await requireActiveRun(runID, lookup: PreparedStatement(deferred: runLookup(runID)), in: database)
+        try await requireActiveRun(runID, lookup: runLookup(runID, StoreDialect(of: database)), in: database)
     }
 
     /// ``requireActiveRun(_:in:)`` with the lookup prepared ahead of the transaction.

@@ -1,4 +1,5 @@
 import KeelCore
+import KeelStore
 import SQLKit
 
 /// Writes metric observations: every one into the history, the newest per key into `latest_metrics`.
@@ -8,40 +9,61 @@ import SQLKit
 /// lookup instead of a scan over whole histories.
 enum MetricWriter {
     /// The statements that store `metrics`: the history rows, then the newest value per key.
-    static func statements(_ metrics: [Metric], runID: String) -> [SQLQueryString] {
+    static func statements(_ metrics: [Metric], runID: String, _ dialect: StoreDialect) -> [PreparedStatement] {
         guard !metrics.isEmpty else { return [] }
         // Nine binds a row; 1,000 rows stay well under every database's parameter limit.
-        let history = metrics.chunked(into: 1000).map { chunk -> SQLQueryString in
-            let rows = chunk.map { metric -> SQLQueryString in
-                let (value, isNaN) = storable(metric.value)
-                return """
-                    (\(bind: runID), \(bind: metric.key), \(bind: value), \(bind: metric.timestamp), \(bind: metric.step), \
-                    \(bind: isNaN), \(bind: metric.modelID), \(bind: metric.datasetName), \(bind: metric.datasetDigest))
-                    """
+        let history = metrics.chunked(into: 1000).map { chunk -> PreparedStatement in
+            var statement = StatementBuilder(dialect, """
+                INSERT INTO metrics (run_uuid, key, value, timestamp, step, is_nan, model_id, dataset_name, dataset_digest) VALUES
+                """)
+            for (index, metric) in chunk.enumerated() {
+                statement.append(index == 0 ? " (" : ", (")
+                bindObservation(metric, runID: runID, into: &statement)
+                statement.append(", ")
+                statement.bind(metric.modelID)
+                statement.append(", ")
+                statement.bind(metric.datasetName)
+                statement.append(", ")
+                statement.bind(metric.datasetDigest)
+                statement.append(")")
             }
-            return """
-                INSERT INTO metrics (run_uuid, key, value, timestamp, step, is_nan, model_id, dataset_name, dataset_digest)
-                VALUES \(rows.joined(separator: ", "))
-                """
+            return statement.build()
         }
-        let latest = newestPerKey(metrics).chunked(into: 1000).map { chunk -> SQLQueryString in
-            let rows = chunk.map { metric -> SQLQueryString in
-                let (value, isNaN) = storable(metric.value)
-                return "(\(bind: runID), \(bind: metric.key), \(bind: value), \(bind: metric.timestamp), \(bind: metric.step), \(bind: isNaN))"
+        let latest = newestPerKey(metrics).chunked(into: 1000).map { chunk -> PreparedStatement in
+            var statement = StatementBuilder(dialect, "INSERT INTO latest_metrics (run_uuid, key, value, timestamp, step, is_nan) VALUES")
+            for (index, metric) in chunk.enumerated() {
+                statement.append(index == 0 ? " (" : ", (")
+                bindObservation(metric, runID: runID, into: &statement)
+                statement.append(")")
             }
-            return """
-                INSERT INTO latest_metrics (run_uuid, key, value, timestamp, step, is_nan)
-                VALUES \(rows.joined(separator: ", "))
-                ON CONFLICT (run_uuid, key) DO UPDATE SET
+            statement.append("""
+                 ON CONFLICT (run_uuid, key) DO UPDATE SET
                     value = excluded.value, timestamp = excluded.timestamp, step = excluded.step, is_nan = excluded.is_nan
                 WHERE excluded.step > latest_metrics.step
                    OR (excluded.step = latest_metrics.step AND excluded.timestamp > latest_metrics.timestamp)
                    OR (excluded.step = latest_metrics.step AND excluded.timestamp = latest_metrics.timestamp
                        AND excluded.is_nan = 0
                        AND (latest_metrics.is_nan = 1 OR excluded.value > latest_metrics.value))
-                """
+                """)
+            return statement.build()
         }
         return history + latest
+    }
+
+    /// Binds `run_uuid, key, value, timestamp, step, is_nan` of one observation.
+    private static func bindObservation(_ metric: Metric, runID: String, into statement: inout StatementBuilder) {
+        let (value, isNaN) = storable(metric.value)
+        statement.bind(runID)
+        statement.append(", ")
+        statement.bind(metric.key)
+        statement.append(", ")
+        statement.bind(value)
+        statement.append(", ")
+        statement.bind(metric.timestamp)
+        statement.append(", ")
+        statement.bind(metric.step)
+        statement.append(", ")
+        statement.bind(isNaN)
     }
 
     /// NaN cannot be stored portably (SQLite turns it into NULL), so it travels as a flag.

@@ -9,6 +9,11 @@ struct SQLiteStatementText: Sendable {
     let sql: String
     let binds: [SQLiteData]
 
+    init(sql: String, binds: [SQLiteData]) {
+        self.sql = sql
+        self.binds = binds
+    }
+
     /// Serializes `query` with SQLite's dialect and encodes its bound values.
     init(_ query: any SQLExpression) throws {
         var serializer = SQLSerializer(database: SQLiteSerializingDatabase())
