@@ -10,6 +10,10 @@ public enum EntityKey {
     /// not normalise to a different path (`../x`, `/x`, `a//b`): keys become artifact-like paths
     /// in some stores, so ambiguous ones are refused up front.
     public static func validate(_ key: String, kind: String) throws(KeelError) {
+        // Nearly every key is plain ASCII: checked byte by byte, it needs no Character walk.
+        if !key.isEmpty, key.utf8.count <= maxLength, key.utf8.allSatisfy(isAllowedASCII), isUniquePath(key) {
+            return
+        }
         guard !key.isEmpty else {
             throw .invalidParameter("Invalid \(kind) name: ''. Names may only contain alphanumerics, underscores (_), dashes (-), periods (.), spaces ( ), colons (:) and slashes (/).")
         }
@@ -22,6 +26,18 @@ public enum EntityKey {
         }
         if !isUniquePath(key) {
             throw .invalidParameter("Invalid \(kind) name: '\(key)'. Names cannot contain path segments that resolve elsewhere ('..', leading '/', '//').")
+        }
+    }
+
+    /// An ASCII letter, digit, or one of `/ _ . - :` and space.
+    private static func isAllowedASCII(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            true
+        case UInt8(ascii: "/"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "-"), UInt8(ascii: " "), UInt8(ascii: ":"):
+            true
+        default:
+            false
         }
     }
 

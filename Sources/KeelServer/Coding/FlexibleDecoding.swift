@@ -8,14 +8,19 @@ import KeelCore
 /// arrives as a single string. Requests decode through these helpers so the same request type
 /// serves a JSON body and a query string.
 extension KeyedDecodingContainer {
+    // Each helper first asks for the usual spelling in one lookup (`decodeIfPresent` is nil for
+    // an absent key and for null); only a value of another spelling pays for the retries.
+
     func flexibleInt64(_ key: Key) throws -> Int64? {
-        if try !contains(key) || decodeNil(forKey: key) { return nil }
-        if let number = try? decode(Int64.self, forKey: key) { return number }
-        if let text = try? decode(String.self, forKey: key), let number = Int64(text) { return number }
-        if let double = try? decode(Double.self, forKey: key), double.rounded() == double, abs(double) < 9.2e18 {
-            return Int64(double)
+        do {
+            return try decodeIfPresent(Int64.self, forKey: key)
+        } catch {
+            if let text = try? decode(String.self, forKey: key), let number = Int64(text) { return number }
+            if let double = try? decode(Double.self, forKey: key), double.rounded() == double, abs(double) < 9.2e18 {
+                return Int64(double)
+            }
+            throw KeelError.invalidParameter("Invalid value for parameter '\(key.stringValue)': expected an integer.")
         }
-        throw KeelError.invalidParameter("Invalid value for parameter '\(key.stringValue)': expected an integer.")
     }
 
     func flexibleInt(_ key: Key) throws -> Int? {
@@ -23,33 +28,39 @@ extension KeyedDecodingContainer {
     }
 
     func flexibleDouble(_ key: Key) throws -> Double? {
-        if try !contains(key) || decodeNil(forKey: key) { return nil }
-        if let number = try? decode(Double.self, forKey: key) { return number }
-        if let text = try? decode(String.self, forKey: key) {
-            switch text {
-            case "NaN": return .nan
-            case "Infinity", "inf": return .infinity
-            case "-Infinity", "-inf": return -.infinity
-            default: if let number = Double(text) { return number }
+        do {
+            return try decodeIfPresent(Double.self, forKey: key)
+        } catch {
+            if let text = try? decode(String.self, forKey: key) {
+                switch text {
+                case "NaN": return .nan
+                case "Infinity", "inf": return .infinity
+                case "-Infinity", "-inf": return -.infinity
+                default: if let number = Double(text) { return number }
+                }
             }
+            throw KeelError.invalidParameter("Invalid value for parameter '\(key.stringValue)': expected a number.")
         }
-        throw KeelError.invalidParameter("Invalid value for parameter '\(key.stringValue)': expected a number.")
     }
 
     func flexibleBool(_ key: Key) throws -> Bool? {
-        if try !contains(key) || decodeNil(forKey: key) { return nil }
-        if let flag = try? decode(Bool.self, forKey: key) { return flag }
-        switch try? decode(String.self, forKey: key) {
-        case "true": return true
-        case "false": return false
-        default: throw KeelError.invalidParameter("Invalid value for parameter '\(key.stringValue)': expected true or false.")
+        do {
+            return try decodeIfPresent(Bool.self, forKey: key)
+        } catch {
+            switch try? decode(String.self, forKey: key) {
+            case "true": return true
+            case "false": return false
+            default: throw KeelError.invalidParameter("Invalid value for parameter '\(key.stringValue)': expected true or false.")
+            }
         }
     }
 
     func flexibleString(_ key: Key) throws -> String? {
-        if try !contains(key) || decodeNil(forKey: key) { return nil }
-        if let text = try? decode(String.self, forKey: key) { return text }
-        throw KeelError.invalidParameter("Invalid value for parameter '\(key.stringValue)': expected a string.")
+        do {
+            return try decodeIfPresent(String.self, forKey: key)
+        } catch {
+            throw KeelError.invalidParameter("Invalid value for parameter '\(key.stringValue)': expected a string.")
+        }
     }
 
     func flexibleStrings(_ key: Key) throws -> [String] {
