@@ -1,6 +1,7 @@
 import Foundation
 import KeelCore
 import KeelTestSupport
+import SQLKit
 import Testing
 @testable import KeelTracking
 
@@ -118,5 +119,54 @@ struct RunSeekPagingTests {
         #expect(good == PageToken(offset: 5, seek: RunSeek(metric: 0.25, startTime: 7, runID: "abc")))
         #expect(try PageToken(decoding: good.encoded) == good)
         #expect(try PageToken(decoding: token(#"{"offset": 5}"#)) == PageToken(offset: 5))
+    }
+
+    @Test("a metric-ordered page reads the same rows from the metric index and from the experiment", arguments: TestBackend.enabled)
+    func bothDriversAgree(backend: TestBackend) async throws {
+        try await backend.withStore { store in
+            let tracking = TrackingService(store: store)
+            let experiment = try await Self.seed(tracking)
+            // Another experiment logging the same metric, so the index walk crosses it.
+            let other = try await tracking.createExperiment(name: "other", artifactLocation: nil, tags: [])
+            for index in 0..<5 {
+                let run = try await tracking.createRun(experimentID: other, userID: nil, runName: "o\(index)", startTime: 3, tags: [])
+                try await tracking.logMetric(runID: run.info.runID, metric: Metric(key: "m", value: Double(index), timestamp: 1, step: 0))
+            }
+            for order in Self.orders where order.first?.hasPrefix("metrics.") == true {
+                for filter in [nil, "params.p != 'v1'"] {
+                    let query = RunSearchQuery(
+                        experimentIDs: [experiment], filter: try SearchFilter.parseRuns(filter),
+                        order: try SearchOrder.parseRuns(order), viewType: .activeOnly
+                    )
+                    let byIndex = try #require(try query.metricOrderedPage(drivenBy: .metricIndex))
+                    let byExperiment = try #require(try query.metricOrderedPage(drivenBy: .experiment))
+                    let seek = RunSeek(metric: 1, startTime: 4, runID: "")
+                    let pages = [
+                        (try byIndex.withMetric(100, 0, nil), try byExperiment.withMetric(100, 0, nil)),
+                        (try byIndex.withMetric(4, 3, nil), try byExperiment.withMetric(4, 3, nil)),
+                        (try byIndex.withMetric(100, 0, seek), try byExperiment.withMetric(100, 0, seek)),
+                    ]
+                    for (viaIndex, viaExperiment) in pages {
+                        let (a, b) = try await store.read { database in
+                            (try await Self.runIDs(viaIndex, in: database), try await Self.runIDs(viaExperiment, in: database))
+                        }
+                        #expect(!a.isEmpty && a == b, "\(order) \(filter ?? "-"): \(a) vs \(b)")
+                    }
+                    let (countA, countB) = try await store.read { database in
+                        (try await database.raw(byIndex.countWithMetric).first()?.decode(column: "count", as: Int.self),
+                         try await database.raw(byExperiment.countWithMetric).first()?.decode(column: "count", as: Int.self))
+                    }
+                    #expect(countA != nil && countA == countB)
+                }
+            }
+            // The search itself picks the experiment-first plan for this small experiment and
+            // answers as before.
+            let answer = try await Self.page(tracking, experiment, size: 5, order: ["metrics.m DESC"], token: nil).runs.map(\.info.runName)
+            #expect(answer == ["r6", "r14", "r11", "r8", "r2"])
+        }
+    }
+
+    private static func runIDs(_ statement: SQLQueryString, in database: any SQLDatabase) async throws -> [String] {
+        try await database.raw(statement).all().map { try $0.decode(column: "run_uuid", as: String.self) }
     }
 }

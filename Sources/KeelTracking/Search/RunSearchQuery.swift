@@ -10,7 +10,7 @@ struct RunSearchQuery {
 
     /// The selecting statement for one page (`limit` rows from `offset`, or after `seek`), in
     /// one pass over the experiment's runs. Fine for attribute and param/tag orders; a metric
-    /// order goes through ``metricOrderedPage()`` instead, which does not scan every run.
+    /// order goes through ``metricOrderedPage(drivenBy:)`` instead, which does not scan every run.
     func statement(limit: Int, offset: Int, after seek: RunSeek? = nil) throws(KeelError) -> SQLQueryString {
         let (joins, orderTerms) = try orderJoinsAndTerms(order)
         var filters = try conditions()
@@ -68,14 +68,44 @@ struct RunSearchQuery {
         let withoutMetric: @Sendable (_ limit: Int, _ offset: Int, _ seek: RunSeek?) throws(KeelError) -> SQLQueryString
     }
 
-    func metricOrderedPage() throws(KeelError) -> MetricOrderedPage? {
+    /// Which table a metric-ordered page starts from.
+    enum MetricPageDriver: Sendable {
+        /// The metric's `(key, value)` index, in value order, stopped at the page's end: cost
+        /// independent of the experiment's size, but every experiment's runs with that metric
+        /// are on the way. For large experiments.
+        case metricIndex
+        /// The experiment's runs, each looked up in `latest_metrics`, then sorted: cost
+        /// proportional to the experiment alone. For small experiments, which would otherwise
+        /// pay for the runs of every other experiment logging the same metric.
+        case experiment
+    }
+
+    /// Experiments with fewer runs than this are read experiment first (``MetricPageDriver``).
+    static let smallExperimentRuns = 1_000
+
+    /// Counts the searched experiments' runs, stopping at ``smallExperimentRuns``.
+    func sizeProbe() -> SQLQueryString {
+        """
+        SELECT COUNT(*) AS count FROM (
+            SELECT 1 FROM runs r
+            WHERE r.experiment_id IN \(SQLBind.group(experimentIDs)) AND r.lifecycle_stage IN \(SQLBind.group(viewType.stages))
+            LIMIT \(bind: Self.smallExperimentRuns)
+        ) probe
+        """
+    }
+
+    func metricOrderedPage(drivenBy driver: MetricPageDriver = .metricIndex) throws(KeelError) -> MetricOrderedPage? {
         guard let lead = leadingMetricOrder else { return nil }
         let rest = Array(order.dropFirst())
         let (joins, restTerms) = try orderJoinsAndTerms(rest)
         let filters = try conditions()
         let direction = lead.ascending ? "ASC" : "DESC"
-        // `lead` is an inner loop driver: CROSS JOIN keeps SQLite from reordering the join
-        // (PostgreSQL treats it as a plain inner join and plans it itself).
+        // CROSS JOIN keeps SQLite from reordering the join, so the chosen driver is the outer
+        // loop (PostgreSQL treats it as a plain inner join and plans it itself).
+        let source: SQLQueryString = switch driver {
+        case .metricIndex: "latest_metrics lead CROSS JOIN runs r"
+        case .experiment: "runs r CROSS JOIN latest_metrics lead"
+        }
         let hasMetric: SQLQueryString = "lead.key = \(bind: lead.key) AND lead.value IS NOT NULL"
         let withMetric = { @Sendable (limit: Int, offset: Int, seek: RunSeek?) throws(KeelError) -> SQLQueryString in
             var conditions = filters
@@ -91,14 +121,14 @@ struct RunSearchQuery {
             }
             return """
                 SELECT \(unsafeRaw: Self.selectList)
-                FROM latest_metrics lead CROSS JOIN runs r \(joins.joined(separator: " "))
+                FROM \(source) \(joins.joined(separator: " "))
                 WHERE r.run_uuid = lead.run_uuid AND \(hasMetric) AND \(conditions.joined(separator: " AND "))
                 ORDER BY lead.value \(unsafeRaw: direction), \(restTerms.joined(separator: ", "))
                 LIMIT \(bind: limit) OFFSET \(bind: seek == nil ? offset : 0)
                 """
         }
         let countWithMetric: SQLQueryString = """
-            SELECT COUNT(*) AS count FROM latest_metrics lead CROSS JOIN runs r
+            SELECT COUNT(*) AS count FROM \(source)
             WHERE r.run_uuid = lead.run_uuid AND \(hasMetric) AND \(filters.joined(separator: " AND "))
             """
         let withoutMetric = { @Sendable (limit: Int, offset: Int, seek: RunSeek?) throws(KeelError) -> SQLQueryString in

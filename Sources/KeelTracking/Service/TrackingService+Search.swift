@@ -17,7 +17,8 @@ public enum SearchLimits {
 /// How one page of a run search is read.
 private enum RunPagePlan: Sendable {
     case single(SQLQueryString)
-    case metricOrdered(RunSearchQuery.MetricOrderedPage)
+    /// Both ways of reading a metric-ordered page; the experiments' size picks one.
+    case metricOrdered(byIndex: RunSearchQuery.MetricOrderedPage, byExperiment: RunSearchQuery.MetricOrderedPage, sizeProbe: SQLQueryString)
 }
 
 extension TrackingService {
@@ -42,8 +43,9 @@ extension TrackingService {
         guard !experimentIDs.isEmpty, limit > 0 else { return ([], nil) }
         let seek = query.canSeek ? token.seek : nil
         // A metric order reads in two parts (`MetricOrderedPage`); any other order is one statement.
-        let plan: RunPagePlan = if let metricPage = try query.metricOrderedPage() {
-            .metricOrdered(metricPage)
+        let plan: RunPagePlan = if let byIndex = try query.metricOrderedPage(drivenBy: .metricIndex),
+                                   let byExperiment = try query.metricOrderedPage(drivenBy: .experiment) {
+            .metricOrdered(byIndex: byIndex, byExperiment: byExperiment, sizeProbe: query.sizeProbe())
         } else {
             .single(try query.statement(limit: limit + 1, offset: token.offset, after: seek))
         }
@@ -51,7 +53,9 @@ extension TrackingService {
             var rows: [RunRow]
             var withMetricCount = 0
             switch plan {
-            case .metricOrdered(let page):
+            case .metricOrdered(let byIndex, let byExperiment, let sizeProbe):
+                let runs = try await database.rows(sizeProbe, [.int64]).first?.first?.int64 ?? 0
+                let page = runs < RunSearchQuery.smallExperimentRuns ? byExperiment : byIndex
                 (rows, withMetricCount) = try await Self.rows(of: page, limit: limit + 1, token: token, seek: seek, in: database)
             case .single(let statement):
                 rows = try await database.rows(statement, RunRow.types).map(RunRow.init(values:))
