@@ -15,20 +15,14 @@ extension TraceStore {
             self.traceID = traceID
             let root = spans.first { $0.parentSpanID.isEmpty }
             let first = root ?? spans.min { $0.startNanos < $1.startNanos }!
-            var row = StatementBuilder(dialect, "INSERT INTO traces (trace_id, experiment_id, request_time, execution_duration, state, name) VALUES (")
-            row.bind(traceID)
-            row.append(", ")
-            row.bind(experimentID)
-            row.append(", ")
-            row.bind(Int64(first.startNanos / 1_000_000))
-            row.append(", ")
-            row.bind(root.map { Int64(($0.endNanos &- $0.startNanos) / 1_000_000) })
-            row.append(", ")
-            row.bind(root.map { $0.statusCode == "STATUS_CODE_ERROR" ? "ERROR" : "OK" } ?? "IN_PROGRESS")
-            row.append(", ")
-            row.bind(root?.name)
+            var row = StatementBuilder(dialect, "INSERT INTO traces (trace_id, experiment_id, request_time, execution_duration, state, name) VALUES ")
+            row.appendTuple([
+                .text(traceID), .int64(experimentID), .int64(Int64(first.startNanos / 1_000_000)),
+                .int64(root.map { Int64(($0.endNanos &- $0.startNanos) / 1_000_000) }),
+                .text(root.map { $0.statusCode == "STATUS_CODE_ERROR" ? "ERROR" : "OK" } ?? "IN_PROGRESS"), .text(root?.name),
+            ])
             row.append("""
-                ) ON CONFLICT (trace_id) DO UPDATE SET name = COALESCE(traces.name, excluded.name),
+                 ON CONFLICT (trace_id) DO UPDATE SET name = COALESCE(traces.name, excluded.name),
                     info_json = NULL, info_generation = traces.info_generation + 1
                 RETURNING experiment_id
                 """)
@@ -49,23 +43,12 @@ extension TraceStore {
                     dialect, "INSERT INTO trace_spans (trace_id, span_id, parent_span_id, name, start_ns, end_ns, status, content) VALUES "
                 )
                 for (index, span) in unique[start..<min(start + 100, unique.count)].enumerated() {
-                    statement.append(index == 0 ? "(" : ", (")
-                    statement.bind(traceID)
-                    statement.append(", ")
-                    statement.bind(span.spanHex)
-                    statement.append(", ")
-                    statement.bind(span.parentHex)
-                    statement.append(", ")
-                    statement.bind(span.name)
-                    statement.append(", ")
-                    statement.bind(Int64(bitPattern: span.startNanos))
-                    statement.append(", ")
-                    statement.bind(Int64(bitPattern: span.endNanos))
-                    statement.append(", ")
-                    statement.bind(span.statusCode)
-                    statement.append(", ")
-                    statement.bind(span.protoJSONText())
-                    statement.append(")")
+                    if index > 0 { statement.append(", ") }
+                    statement.appendTuple([
+                        .text(traceID), .text(span.spanHex), .text(span.parentHex), .text(span.name),
+                        .int64(Int64(bitPattern: span.startNanos)), .int64(Int64(bitPattern: span.endNanos)),
+                        .text(span.statusCode), .text(span.protoJSONText()),
+                    ])
                 }
                 statement.append("""
                      ON CONFLICT (trace_id, span_id) DO UPDATE SET parent_span_id = excluded.parent_span_id, name = excluded.name,

@@ -29,27 +29,15 @@ struct TraceStore: Sendable {
         // One statement creates or updates the row and marks its rendered info stale.
         var row = StatementBuilder(dialect, """
             INSERT INTO traces (trace_id, experiment_id, request_time, execution_duration, state, client_request_id,
-                request_preview, response_preview, name) VALUES (
+                request_preview, response_preview, name) VALUES
             """)
-        row.bind(info.traceID)
-        row.append(", ")
-        row.bind(info.experimentID)
-        row.append(", ")
-        row.bind(info.requestTime)
-        row.append(", ")
-        row.bind(info.executionDuration)
-        row.append(", ")
-        row.bind(info.state)
-        row.append(", ")
-        row.bind(info.clientRequestID)
-        row.append(", ")
-        row.bind(info.requestPreview)
-        row.append(", ")
-        row.bind(info.responsePreview)
-        row.append(", ")
-        row.bind(name)
+        row.append(" ")
+        row.appendTuple([
+            .text(info.traceID), .int64(info.experimentID), .int64(info.requestTime), .int64(info.executionDuration),
+            .text(info.state), .text(info.clientRequestID), .text(info.requestPreview), .text(info.responsePreview), .text(name),
+        ])
         row.append("""
-            ) ON CONFLICT (trace_id) DO UPDATE SET experiment_id = excluded.experiment_id, request_time = excluded.request_time,
+             ON CONFLICT (trace_id) DO UPDATE SET experiment_id = excluded.experiment_id, request_time = excluded.request_time,
                 execution_duration = excluded.execution_duration, state = excluded.state,
                 client_request_id = excluded.client_request_id, request_preview = excluded.request_preview,
                 response_preview = excluded.response_preview, name = COALESCE(excluded.name, traces.name),
@@ -82,13 +70,8 @@ struct TraceStore: Sendable {
         guard !values.isEmpty else { return nil }
         var statement = StatementBuilder(dialect, "INSERT INTO \(table) (trace_id, key, value) VALUES ")
         for (index, pair) in values.sorted(by: { $0.key < $1.key }).enumerated() {
-            statement.append(index == 0 ? "(" : ", (")
-            statement.bind(trace)
-            statement.append(", ")
-            statement.bind(pair.key)
-            statement.append(", ")
-            statement.bind(pair.value)
-            statement.append(")")
+            if index > 0 { statement.append(", ") }
+            statement.appendTuple([.text(trace), .text(pair.key), .text(pair.value)])
         }
         statement.append(" ON CONFLICT (trace_id, key) DO UPDATE SET value = excluded.value")
         return statement.build()

@@ -100,3 +100,27 @@ extension StoreDialect {
         self = database.dialect.name == "postgresql" ? .postgres : .sqlite
     }
 }
+
+/// A value to bind in a ``StatementBuilder`` tuple, its Swift type kept so that a NULL is bound
+/// as a NULL of that type (PostgreSQL checks it against the column).
+public enum StatementValue: Sendable {
+    case text(String?)
+    case int64(Int64?)
+    case double(Double?)
+}
+
+extension StatementBuilder {
+    /// Appends `(?, ?, …)` with each value bound: a row of `VALUES`, or an `IN` list.
+    public mutating func appendTuple(_ values: [StatementValue]) {
+        append("(")
+        for (index, value) in values.enumerated() {
+            if index > 0 { append(", ") }
+            switch value {
+            case .text(let text): bind(text)
+            case .int64(let number): bind(number)
+            case .double(let number): bind(number)
+            }
+        }
+        append(")")
+    }
+}

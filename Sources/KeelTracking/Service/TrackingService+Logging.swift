@@ -117,23 +117,14 @@ extension TrackingService {
         guard !params.isEmpty else { return nil }
         var insert = StatementBuilder(dialect, "INSERT INTO params (run_uuid, key, value) VALUES ")
         for (index, param) in params.enumerated() {
-            insert.append(index == 0 ? "(" : ", (")
-            insert.bind(runID)
-            insert.append(", ")
-            insert.bind(param.key)
-            insert.append(", ")
-            insert.bind(param.value)
-            insert.append(")")
+            if index > 0 { insert.append(", ") }
+            insert.appendTuple([.text(runID), .text(param.key), .text(param.value)])
         }
         insert.append(" ON CONFLICT (run_uuid, key) DO NOTHING")
         var check = StatementBuilder(dialect, "SELECT run_uuid AS owner, key, value FROM params WHERE run_uuid = ")
         check.bind(runID)
-        check.append(" AND key IN (")
-        for (index, param) in params.enumerated() {
-            if index > 0 { check.append(", ") }
-            check.bind(param.key)
-        }
-        check.append(")")
+        check.append(" AND key IN ")
+        check.appendTuple(params.map { .text($0.key) })
         return (insert.build(), check.build())
     }
 
@@ -157,13 +148,8 @@ extension TrackingService {
         guard !tags.isEmpty else { return nil }
         var statement = StatementBuilder(dialect, "INSERT INTO tags (run_uuid, key, value) VALUES ")
         for (index, tag) in tags.enumerated() {
-            statement.append(index == 0 ? "(" : ", (")
-            statement.bind(runID)
-            statement.append(", ")
-            statement.bind(tag.key)
-            statement.append(", ")
-            statement.bind(tag.value)
-            statement.append(")")
+            if index > 0 { statement.append(", ") }
+            statement.appendTuple([.text(runID), .text(tag.key), .text(tag.value)])
         }
         statement.append(" ON CONFLICT (run_uuid, key) DO UPDATE SET value = excluded.value")
         return statement.build()

@@ -17,24 +17,18 @@ enum MetricWriter {
                 INSERT INTO metrics (run_uuid, key, value, timestamp, step, is_nan, model_id, dataset_name, dataset_digest) VALUES
                 """)
             for (index, metric) in chunk.enumerated() {
-                statement.append(index == 0 ? " (" : ", (")
-                bindObservation(metric, runID: runID, into: &statement)
-                statement.append(", ")
-                statement.bind(metric.modelID)
-                statement.append(", ")
-                statement.bind(metric.datasetName)
-                statement.append(", ")
-                statement.bind(metric.datasetDigest)
-                statement.append(")")
+                statement.append(index == 0 ? " " : ", ")
+                statement.appendTuple(observation(metric, runID: runID) + [
+                    .text(metric.modelID), .text(metric.datasetName), .text(metric.datasetDigest),
+                ])
             }
             return statement.build()
         }
         let latest = newestPerKey(metrics).chunked(into: 1000).map { chunk -> PreparedStatement in
             var statement = StatementBuilder(dialect, "INSERT INTO latest_metrics (run_uuid, key, value, timestamp, step, is_nan) VALUES")
             for (index, metric) in chunk.enumerated() {
-                statement.append(index == 0 ? " (" : ", (")
-                bindObservation(metric, runID: runID, into: &statement)
-                statement.append(")")
+                statement.append(index == 0 ? " " : ", ")
+                statement.appendTuple(observation(metric, runID: runID))
             }
             statement.append("""
                  ON CONFLICT (run_uuid, key) DO UPDATE SET
@@ -50,20 +44,10 @@ enum MetricWriter {
         return history + latest
     }
 
-    /// Binds `run_uuid, key, value, timestamp, step, is_nan` of one observation.
-    private static func bindObservation(_ metric: Metric, runID: String, into statement: inout StatementBuilder) {
+    /// `run_uuid, key, value, timestamp, step, is_nan` of one observation.
+    private static func observation(_ metric: Metric, runID: String) -> [StatementValue] {
         let (value, isNaN) = storable(metric.value)
-        statement.bind(runID)
-        statement.append(", ")
-        statement.bind(metric.key)
-        statement.append(", ")
-        statement.bind(value)
-        statement.append(", ")
-        statement.bind(metric.timestamp)
-        statement.append(", ")
-        statement.bind(metric.step)
-        statement.append(", ")
-        statement.bind(isNaN)
+        return [.text(runID), .text(metric.key), .double(value), .int64(metric.timestamp), .int64(metric.step), .int64(isNaN)]
     }
 
     /// NaN cannot be stored portably (SQLite turns it into NULL), so it travels as a flag.
