@@ -1,4 +1,5 @@
 import Foundation
+import KeelTestSupport
 import KeelCore
 import Logging
 import NIOCore
@@ -12,22 +13,9 @@ import Testing
 /// their meaning, and a transaction runs where its connection lives.
 @Suite("SQLite driver")
 struct SQLiteThreadDatabaseTests {
-    /// Opens a fresh store in a temporary directory and closes it after `body`.
-    private func withSQLiteStore<T>(_ body: (SQLiteMetadataStore) async throws -> T) async throws -> T {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("keel-driver-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        var logger = Logger(label: "keel-test")
-        logger.logLevel = .warning
-        let store = try await SQLiteMetadataStore.open(path: directory.appendingPathComponent("keel.db").path, logger: logger)
-        do {
-            let value = try await body(store)
-            try await store.close()
-            return value
-        } catch {
-            try? await store.close()
-            throw error
-        }
+    /// A fresh, migrated SQLite store, closed after `body`.
+    private func withSQLiteStore<T>(_ body: (any MetadataStore) async throws -> T) async throws -> T {
+        try await TestBackend.sqlite.withStore(body)
     }
 
     private struct Probe: Codable, Equatable {

@@ -78,16 +78,7 @@ public final class PostgresMetadataStore: MetadataStore {
         begin: SQLQueryString, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
     ) async throws -> T {
         try await client.withConnection { connection in
-            let database = connection.sql()
-            try await database.raw(begin).run()
-            do {
-                let value = try await body(database)
-                try await database.raw("COMMIT").run()
-                return value
-            } catch {
-                try? await database.raw("ROLLBACK").run()
-                throw error
-            }
+            try await connection.sql().inTransaction(begin: begin, body)
         }
     }
 

@@ -98,15 +98,7 @@ public final class SQLiteMetadataStore: MetadataStore {
     private static func snapshot<T: Sendable>(
         _ database: SQLiteThreadDatabase, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
     ) async throws -> T {
-        try await database.raw("BEGIN").run()
-        do {
-            let value = try await body(database)
-            try await database.raw("COMMIT").run()
-            return value
-        } catch {
-            try? await database.raw("ROLLBACK").run()
-            throw error
-        }
+        try await database.inTransaction(begin: "BEGIN", body)
     }
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
