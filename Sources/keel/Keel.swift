@@ -1,8 +1,7 @@
 import ArgumentParser
 import KeelCore
 
-/// `keel`: the Keel server and its command line, in one binary.
-@main
+/// `keel`: the Keel server and its command line, in one binary (started by `main.swift`).
 struct Keel: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "keel",

@@ -11,6 +11,20 @@ extension Request {
     /// so every request type decodes from either. A body larger than the context's upload limit
     /// is RESOURCE_EXHAUSTED instead of a generic 413.
     func decodeMLflow<T: Decodable>(_ type: T.Type, context: some RequestContext) async throws -> T {
+        try await decodeMLflow(type, context: context, scanned: { _ in nil })
+    }
+
+    /// Decodes a hot request body with its ``ScannableRequest`` reader, falling back to
+    /// `JSONDecoder` for any body that reader leaves alone.
+    func decodeMLflow<T: ScannableRequest>(_ type: T.Type, context: some RequestContext) async throws -> T {
+        try await decodeMLflow(type, context: context, scanned: { buffer in
+            buffer.withUnsafeReadableBytes { T.scanned($0) }
+        })
+    }
+
+    private func decodeMLflow<T: Decodable>(
+        _ type: T.Type, context: some RequestContext, scanned: (ByteBuffer) -> T?
+    ) async throws -> T {
         if method == .get || method == .head {
             return try MLflowJSON.decode(type, from: queryAsJSON())
         }
@@ -25,6 +39,7 @@ extension Request {
         if buffer.readableBytes == 0, uri.query?.isEmpty == false {
             return try MLflowJSON.decode(type, from: queryAsJSON())
         }
+        if let value = scanned(buffer) { return value }
         return try MLflowJSON.decode(type, from: Data(buffer: buffer))
     }
 

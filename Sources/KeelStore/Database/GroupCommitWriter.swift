@@ -32,8 +32,28 @@ final class GroupCommitWriter: Sendable {
         var draining = false
     }
 
+    /// The statements that open and close transactions and savepoints, serialized once: a
+    /// batch runs at least two of them, on the writer, where every microsecond delays the queue.
+    private struct Control: Sendable {
+        let begin: PreparedStatement
+        let commit: PreparedStatement
+        let rollback: PreparedStatement
+        let savepoint: PreparedStatement
+        let rollbackToSavepoint: PreparedStatement
+        let releaseSavepoint: PreparedStatement
+
+        init(begin: SQLQueryString, dialect: StoreDialect) throws {
+            self.begin = try dialect.prepare(begin)
+            commit = try dialect.prepare("COMMIT")
+            rollback = try dialect.prepare("ROLLBACK")
+            savepoint = try dialect.prepare("SAVEPOINT keel_write")
+            rollbackToSavepoint = try dialect.prepare("ROLLBACK TO keel_write")
+            releaseSavepoint = try dialect.prepare("RELEASE keel_write")
+        }
+    }
+
     private let database: any SQLDatabase
-    private let beginStatement: SQLQueryString
+    private let control: Control
     private let executor: (any TaskExecutor)?
     private let state = Mutex(State())
 
@@ -41,11 +61,12 @@ final class GroupCommitWriter: Sendable {
     ///   - database: the single writer connection.
     ///   - beginStatement: how to open a write transaction (`BEGIN IMMEDIATE` on SQLite, so a
     ///     transaction never has to upgrade its lock half-way and fail with SQLITE_BUSY).
+    ///   - dialect: the database's, to serialize the transaction statements once.
     ///   - executor: where batches run; the connection's own thread, so that every statement of
     ///     a batch is a direct call rather than a trip to a thread pool and back.
-    init(database: any SQLDatabase, beginStatement: SQLQueryString, executor: (any TaskExecutor)? = nil) {
+    init(database: any SQLDatabase, beginStatement: SQLQueryString, dialect: StoreDialect, executor: (any TaskExecutor)? = nil) throws {
         self.database = database
-        self.beginStatement = beginStatement
+        self.control = try Control(begin: beginStatement, dialect: dialect)
         self.executor = executor
     }
 
@@ -99,7 +120,7 @@ final class GroupCommitWriter: Sendable {
     /// Opens the batch's transaction; when that fails, every write of the batch is refused.
     private func begin(_ batch: [PendingWrite]) async -> Bool {
         do {
-            try await database.raw(beginStatement).run()
+            try await database.run(control.begin)
             return true
         } catch {
             for write in batch { write.reject(error) }
@@ -114,15 +135,15 @@ final class GroupCommitWriter: Sendable {
             // transaction is its own to roll back. Two statements fewer per lone write.
             let outcome = await batch[0].run(database)
             guard outcome.succeeded else {
-                try? await database.raw("ROLLBACK").run()
+                try? await database.run(control.rollback)
                 outcome.deliver()
                 return
             }
             do {
-                try await database.raw("COMMIT").run()
+                try await database.run(control.commit)
                 outcome.deliver()
             } catch {
-                try? await database.raw("ROLLBACK").run()
+                try? await database.run(control.rollback)
                 outcome.fail(error)
             }
             return
@@ -133,7 +154,7 @@ final class GroupCommitWriter: Sendable {
             let outcome = await write.run(database)
             guard outcome.succeeded else {
                 // Nobody has been answered yet: undo the batch and run it again, isolated.
-                try? await database.raw("ROLLBACK").run()
+                try? await database.run(control.rollback)
                 await commitIsolated(batch)
                 return
             }
@@ -156,10 +177,10 @@ final class GroupCommitWriter: Sendable {
     /// Commits the open transaction and answers every write of it.
     private func finish(_ outcomes: [Outcome]) async {
         do {
-            try await database.raw("COMMIT").run()
+            try await database.run(control.commit)
             for outcome in outcomes { outcome.deliver() }
         } catch {
-            try? await database.raw("ROLLBACK").run()
+            try? await database.run(control.rollback)
             for outcome in outcomes { outcome.fail(error) }
         }
     }
@@ -167,7 +188,7 @@ final class GroupCommitWriter: Sendable {
     /// Runs one write inside a savepoint so its failure undoes only its own changes.
     private func runIsolated(_ write: PendingWrite) async -> Outcome {
         do {
-            try await database.raw("SAVEPOINT keel_write").run()
+            try await database.run(control.savepoint)
         } catch {
             write.reject(error)
             return Outcome(succeeded: false, deliver: {}, fail: { _ in })
@@ -175,9 +196,9 @@ final class GroupCommitWriter: Sendable {
         let outcome = await write.run(database)
         do {
             if !outcome.succeeded {
-                try await database.raw("ROLLBACK TO keel_write").run()
+                try await database.run(control.rollbackToSavepoint)
             }
-            try await database.raw("RELEASE keel_write").run()
+            try await database.run(control.releaseSavepoint)
             return outcome
         } catch {
             // The savepoint could not be closed cleanly: this write's effect is unknown, so it fails.

@@ -110,16 +110,21 @@ public enum StatementValue: Sendable {
 }
 
 extension StatementBuilder {
+    /// Binds a value of whichever kind it holds.
+    public mutating func bind(_ value: StatementValue) {
+        switch value {
+        case .text(let text): bind(text)
+        case .int64(let number): bind(number)
+        case .double(let number): bind(number)
+        }
+    }
+
     /// Appends `(?, ?, …)` with each value bound: a row of `VALUES`, or an `IN` list.
     public mutating func appendTuple(_ values: [StatementValue]) {
         append("(")
         for (index, value) in values.enumerated() {
             if index > 0 { append(", ") }
-            switch value {
-            case .text(let text): bind(text)
-            case .int64(let number): bind(number)
-            case .double(let number): bind(number)
-            }
+            bind(value)
         }
         append(")")
     }

@@ -26,28 +26,29 @@ extension TrackingService {
         let name = [runName, tagName].compactMap { $0 }.first { !$0.isEmpty } ?? RunNameGenerator.make()
         if tagName == nil { tags.append(KeyValue(key: Self.runNameTag, value: name)) }
         let user = userID ?? tags.first { $0.key == Self.userTag }?.value ?? ""
-        let runID = Identifiers.newHexID()
+        let runID = Identifiers.newTimeOrderedHexID()
         let start = startTime ?? Timestamp.nowMillis()
         let finalTags = tags.map { KeyValue(key: $0.key, value: ValueLimits.truncated($0.value, to: ValueLimits.runTagValue)) }
         // Built before taking the writer, which should only run statements.
         let tagUpsert = Self.tagUpsert(runID: runID, finalTags, store.dialect)
 
+        let experimentLookup = Self.experimentLookup(experimentID, store.dialect)
+        let dialect = store.dialect
+
         return try await store.write { database in
-            let experiment = try await Self.requireExperiment(experimentID, in: database)
+            let experiment = try await Self.requireExperiment(experimentID, lookup: experimentLookup, in: database)
             guard experiment.lifecycleStage == LifecycleStage.active.rawValue else {
                 throw KeelError.invalidParameter(
                     "The experiment \(experimentID) must be in the 'active' state. Current state is \(experiment.lifecycleStage)."
                 )
             }
             let artifactURI = "\(experiment.artifactLocation)/\(runID)/artifacts"
-            try await database.insert(into: "runs")
-                .columns(RunRow.columns)
-                .values(
-                    SQLBind(runID), SQLBind(experimentID), SQLBind(name), SQLBind(user),
-                    SQLBind(RunStatus.running.rawValue), SQLBind(start), SQLBind(Int64?.none),
-                    SQLBind(LifecycleStage.active.rawValue), SQLBind(artifactURI)
-                )
-                .run()
+            var insert = StatementBuilder(dialect, "INSERT INTO runs (\(RunRow.columns.joined(separator: ", "))) VALUES ")
+            insert.appendTuple([
+                .text(runID), .int64(experimentID), .text(name), .text(user), .text(RunStatus.running.rawValue),
+                .int64(start), .int64(nil), .text(LifecycleStage.active.rawValue), .text(artifactURI),
+            ])
+            try await database.run(insert.build())
             if let tagUpsert { try await database.run(tagUpsert) }
             let info = RunInfo(
                 runID: runID, experimentID: experimentID, runName: name, userID: user, status: .running,
@@ -67,30 +68,38 @@ extension TrackingService {
 
     /// Changes a run's status, end time or name and returns its new info.
     public func updateRun(id: String, status: RunStatus?, endTime: Int64?, runName: String?) async throws -> RunInfo {
-        try await store.write { database in
-            let row = try await Self.requireActiveRun(id, in: database)
-            var update = database.update("runs").where("run_uuid", .equal, SQLBind(id))
-            var info = row.info
-            if let status {
-                update = update.set("status", to: SQLBind(status.rawValue))
-                info.status = status
-            }
-            if let endTime {
-                update = update.set("end_time", to: SQLBind(endTime))
-                info.endTime = endTime
-            }
-            if let runName, !runName.isEmpty {
-                update = update.set("name", to: SQLBind(runName))
-                info.runName = runName
-                if let rename = Self.tagUpsert(runID: id, [KeyValue(key: Self.runNameTag, value: runName)], StoreDialect(of: database)) {
-                    try await database.run(rename)
-                }
-            }
-            if status != nil || endTime != nil || !(runName ?? "").isEmpty {
-                try await update.run()
-            }
+        // Built before taking the writer, which should only run statements (a run ends with one).
+        let dialect = store.dialect
+        let lookup = try Self.runLookup(id, dialect)
+        let newName = runName.flatMap { $0.isEmpty ? nil : $0 }
+        let update = Self.runUpdate(id: id, status: status, endTime: endTime, name: newName, dialect)
+        let rename = newName.flatMap { Self.tagUpsert(runID: id, [KeyValue(key: Self.runNameTag, value: $0)], dialect) }
+        return try await store.write { database in
+            var info = try await Self.requireActiveRun(id, lookup: lookup, in: database).info
+            if let rename { try await database.run(rename) }
+            if let update { try await database.run(update) }
+            if let status { info.status = status }
+            if let endTime { info.endTime = endTime }
+            if let newName { info.runName = newName }
             return info
         }
+    }
+
+    /// `UPDATE runs` setting the fields given; nil when none is.
+    static func runUpdate(id: String, status: RunStatus?, endTime: Int64?, name: String?, _ dialect: StoreDialect) -> PreparedStatement? {
+        var assignments: [(column: String, value: StatementValue)] = []
+        if let status { assignments.append(("status", .text(status.rawValue))) }
+        if let endTime { assignments.append(("end_time", .int64(endTime))) }
+        if let name { assignments.append(("name", .text(name))) }
+        guard !assignments.isEmpty else { return nil }
+        var statement = StatementBuilder(dialect, "UPDATE runs SET ")
+        for (index, assignment) in assignments.enumerated() {
+            statement.append(index == 0 ? "\(assignment.column) = " : ", \(assignment.column) = ")
+            statement.bind(assignment.value)
+        }
+        statement.append(" WHERE run_uuid = ")
+        statement.bind(id)
+        return statement.build()
     }
 
     /// Moves a run to the trash, or back.

@@ -73,6 +73,21 @@ extension TrackingService {
         return row
     }
 
+    /// A statement reading one experiment's row, to run with ``requireExperiment(_:lookup:in:)``.
+    static func experimentLookup(_ id: Int64, _ dialect: StoreDialect) -> PreparedStatement {
+        var statement = StatementBuilder(dialect, "SELECT \(ExperimentRow.columns.joined(separator: ", ")) FROM experiments WHERE experiment_id = ")
+        statement.bind(id)
+        return statement.build()
+    }
+
+    /// The experiment's row read by an ``experimentLookup(_:_:)`` statement, or RESOURCE_DOES_NOT_EXIST.
+    static func requireExperiment(_ id: Int64, lookup: PreparedStatement, in database: any SQLDatabase) async throws -> ExperimentRow {
+        guard let row = try await database.rows(lookup, ExperimentRow.types).first.map(ExperimentRow.init(values:)) else {
+            throw KeelError.notFound("No Experiment with id=\(id) exists")
+        }
+        return row
+    }
+
     /// The experiment's row, or RESOURCE_DOES_NOT_EXIST.
     static func requireExperiment(_ id: Int64, in database: any SQLDatabase) async throws -> ExperimentRow {
         guard let row = try await database.select().columns(ExperimentRow.columns).from("experiments")

@@ -60,6 +60,18 @@ struct ExperimentRow: Decodable, Sendable {
     let creationTime: Int64
     let lastUpdateTime: Int64
 
+    /// Column types of `SELECT` ``columns``, for positional reads.
+    static let types: [StoreColumnType] = [.int64, .text, .text, .text, .int64, .int64]
+
+    init(values: [StoreValue]) {
+        experimentId = values[0].int64 ?? 0
+        name = values[1].text ?? ""
+        artifactLocation = values[2].text ?? ""
+        lifecycleStage = values[3].text ?? ""
+        creationTime = values[4].int64 ?? 0
+        lastUpdateTime = values[5].int64 ?? 0
+    }
+
     func experiment(tags: [KeyValue]) -> Experiment {
         Experiment(
             id: experimentId,

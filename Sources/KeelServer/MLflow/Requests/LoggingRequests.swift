@@ -34,6 +34,11 @@ struct LogMetricRequest: Decodable {
     let runID: String
     let metric: Metric
 
+    init(runID: String, metric: Metric) {
+        self.runID = runID
+        self.metric = metric
+    }
+
     init(from decoder: any Decoder) throws {
         let fields = try decoder.container(keyedBy: AnyCodingKey.self)
         runID = try fields.runID()
@@ -61,6 +66,13 @@ struct LogBatchRequest: Decodable {
     let metrics: [Metric]
     let params: [KeyValue]
     let tags: [KeyValue]
+
+    init(runID: String, metrics: [Metric], params: [KeyValue], tags: [KeyValue]) {
+        self.runID = runID
+        self.metrics = metrics
+        self.params = params
+        self.tags = tags
+    }
 
     init(from decoder: any Decoder) throws {
         let fields = try decoder.container(keyedBy: AnyCodingKey.self)

@@ -35,7 +35,7 @@ public final class SQLiteMetadataStore: MetadataStore {
             for index in 0..<max(1, readerCount) {
                 opened.append(try await connect(path: path, name: "keel-sqlite-reader-\(index)", logger: logger))
             }
-            return SQLiteMetadataStore(writerDatabase: writerDatabase, readers: Array(opened.dropFirst()), logger: logger)
+            return try SQLiteMetadataStore(writerDatabase: writerDatabase, readers: Array(opened.dropFirst()), logger: logger)
         } catch {
             for database in opened {
                 await shut(database)
@@ -44,10 +44,10 @@ public final class SQLiteMetadataStore: MetadataStore {
         }
     }
 
-    private init(writerDatabase: SQLiteThreadDatabase, readers: [SQLiteThreadDatabase], logger: Logger) {
+    private init(writerDatabase: SQLiteThreadDatabase, readers: [SQLiteThreadDatabase], logger: Logger) throws {
         self.writerDatabase = writerDatabase
-        self.writer = GroupCommitWriter(
-            database: writerDatabase, beginStatement: "BEGIN IMMEDIATE", executor: writerDatabase.thread
+        self.writer = try GroupCommitWriter(
+            database: writerDatabase, beginStatement: "BEGIN IMMEDIATE", dialect: .sqlite, executor: writerDatabase.thread
         )
         self.readers = ConnectionPool(readers)
         self.logger = logger
