@@ -13,14 +13,17 @@ enum RegistryLoader {
         let names = Array(Set(rows.map(\.name)))
         var tags: [String: [KeyValue]] = [:]
         var aliases: [String: [String]] = [:]
+        let dialect = StoreDialect(of: database)
         for chunk in names.chunked(into: 500) {
-            let tagRows = try await database.rows("""
-                SELECT name, version, key, value FROM model_version_tags WHERE name IN \(SQLBind.group(chunk)) ORDER BY key
-                """, RegistryTagRow.types).map(RegistryTagRow.init(values:))
+            let tagRows = try await database.rows(
+                namedIn(chunk, "SELECT name, version, key, value FROM model_version_tags WHERE name IN ", " ORDER BY key", dialect),
+                RegistryTagRow.types
+            ).map(RegistryTagRow.init(values:))
             for row in tagRows { tags["\(row.name)\u{0}\(row.version ?? 0)", default: []].append(KeyValue(key: row.key, value: row.value)) }
-            let aliasRows = try await database.rows("""
-                SELECT name, alias, version FROM registered_model_aliases WHERE name IN \(SQLBind.group(chunk)) ORDER BY alias
-                """, AliasRow.types).map(AliasRow.init(values:))
+            let aliasRows = try await database.rows(
+                namedIn(chunk, "SELECT name, alias, version FROM registered_model_aliases WHERE name IN ", " ORDER BY alias", dialect),
+                AliasRow.types
+            ).map(AliasRow.init(values:))
             for row in aliasRows { aliases["\(row.name)\u{0}\(row.version)", default: []].append(row.alias) }
         }
         return rows.map { row in
@@ -34,14 +37,17 @@ enum RegistryLoader {
         var tags: [String: [KeyValue]] = [:]
         var aliases: [String: [ModelAlias]] = [:]
         var latest: [String: [ModelVersion]] = [:]
+        let dialect = StoreDialect(of: database)
         for chunk in rows.map(\.name).chunked(into: 500) {
-            let tagRows = try await database.rows("""
-                SELECT name, NULL AS version, key, value FROM registered_model_tags WHERE name IN \(SQLBind.group(chunk)) ORDER BY key
-                """, RegistryTagRow.types).map(RegistryTagRow.init(values:))
+            let tagRows = try await database.rows(
+                namedIn(chunk, "SELECT name, NULL AS version, key, value FROM registered_model_tags WHERE name IN ", " ORDER BY key", dialect),
+                RegistryTagRow.types
+            ).map(RegistryTagRow.init(values:))
             for row in tagRows { tags[row.name, default: []].append(KeyValue(key: row.key, value: row.value)) }
-            let aliasRows = try await database.rows("""
-                SELECT name, alias, version FROM registered_model_aliases WHERE name IN \(SQLBind.group(chunk)) ORDER BY alias
-                """, AliasRow.types).map(AliasRow.init(values:))
+            let aliasRows = try await database.rows(
+                namedIn(chunk, "SELECT name, alias, version FROM registered_model_aliases WHERE name IN ", " ORDER BY alias", dialect),
+                AliasRow.types
+            ).map(AliasRow.init(values:))
             for row in aliasRows { aliases[row.name, default: []].append(ModelAlias(alias: row.alias, version: row.version)) }
             // The newest version per (model, stage): MLflow's `latest_versions`.
             let latestRows = try await database.rows("""
@@ -61,5 +67,16 @@ enum RegistryLoader {
                 tags: tags[row.name] ?? [], aliases: aliases[row.name] ?? []
             )
         }
+    }
+
+    /// `head (?, ?, …) tail` with one placeholder per name, each bound as text.
+    ///
+    /// A page of versions asks for the tags of hundreds of models at once; built here, the list
+    /// costs an array append per name instead of SQLKit's boxing and encoding of each bind.
+    private static func namedIn(_ names: [String], _ head: String, _ tail: String, _ dialect: StoreDialect) -> PreparedStatement {
+        var statement = StatementBuilder(dialect, head)
+        statement.appendTuple(names.map { .text($0) })
+        statement.append(tail)
+        return statement.build()
     }
 }

@@ -8,40 +8,48 @@ import NIOCore
 /// machinery; writing the known shapes by hand is several times faster. The conventions are
 /// MLflow's: NaN and infinities as the strings `"NaN"`, `"Infinity"`, `"-Infinity"`.
 struct JSONWriter {
-    private(set) var buffer: ByteBuffer
+    /// The text so far. Bytes go into an array, which appends far more cheaply than a
+    /// `ByteBuffer` (no reference-type storage to check on every byte); the answer is copied
+    /// into a buffer once, at the end.
+    private var bytes: [UInt8] = []
     /// Whether the next value in the current object or array needs a comma before it.
     private var needsComma = false
 
     init(capacity: Int = 4096) {
-        buffer = ByteBufferAllocator().buffer(capacity: capacity)
+        bytes.reserveCapacity(capacity)
+    }
+
+    /// The JSON text written so far.
+    var buffer: ByteBuffer {
+        ByteBuffer(bytes: bytes)
     }
 
     // MARK: Structure
 
     mutating func object(_ body: (inout JSONWriter) -> Void) {
         separate()
-        buffer.writeInteger(UInt8(ascii: "{"))
+        bytes.append(UInt8(ascii: "{"))
         needsComma = false
         body(&self)
-        buffer.writeInteger(UInt8(ascii: "}"))
+        bytes.append(UInt8(ascii: "}"))
         needsComma = true
     }
 
     mutating func array<S: Sequence>(_ elements: S, _ element: (inout JSONWriter, S.Element) -> Void) {
         separate()
-        buffer.writeInteger(UInt8(ascii: "["))
+        bytes.append(UInt8(ascii: "["))
         needsComma = false
         for item in elements { element(&self, item) }
-        buffer.writeInteger(UInt8(ascii: "]"))
+        bytes.append(UInt8(ascii: "]"))
         needsComma = true
     }
 
     /// Starts a member of the current object; the next write is its value.
     mutating func key(_ name: StaticString) {
         separate()
-        buffer.writeInteger(UInt8(ascii: "\""))
-        buffer.writeStaticString(name)
-        buffer.writeStaticString("\":")
+        bytes.append(UInt8(ascii: "\""))
+        append(name)
+        append("\":")
         needsComma = false
     }
 
@@ -49,7 +57,7 @@ struct JSONWriter {
     mutating func key(_ name: String) {
         separate()
         writeEscaped(name)
-        buffer.writeInteger(UInt8(ascii: ":"))
+        bytes.append(UInt8(ascii: ":"))
         needsComma = false
     }
 
@@ -68,7 +76,7 @@ struct JSONWriter {
     /// A value that is already JSON text, such as a stored proto-JSON document, written as it is.
     mutating func raw(_ json: String) {
         separate()
-        buffer.writeString(json)
+        append(json)
         needsComma = true
     }
 
@@ -80,26 +88,26 @@ struct JSONWriter {
 
     mutating func int(_ value: Int64) {
         separate()
-        buffer.writeString(String(value))
+        append(String(value))
         needsComma = true
     }
 
     mutating func double(_ value: Double) {
         separate()
         if value.isNaN {
-            buffer.writeStaticString("\"NaN\"")
+            append("\"NaN\"")
         } else if value.isInfinite {
-            buffer.writeStaticString(value > 0 ? "\"Infinity\"" : "\"-Infinity\"")
+            append(value > 0 ? "\"Infinity\"" : "\"-Infinity\"")
         } else {
             // Swift's shortest round-trip form (`0.1`, `3.0`, `1e-05`) is valid JSON.
-            buffer.writeString(value.description)
+            append(value.description)
         }
         needsComma = true
     }
 
     mutating func bool(_ value: Bool) {
         separate()
-        buffer.writeStaticString(value ? "true" : "false")
+        append(value ? "true" : "false")
         needsComma = true
     }
 
@@ -131,30 +139,48 @@ struct JSONWriter {
     // MARK: Internals
 
     private mutating func separate() {
-        if needsComma { buffer.writeInteger(UInt8(ascii: ",")) }
+        if needsComma { bytes.append(UInt8(ascii: ",")) }
+    }
+
+    private mutating func append(_ text: StaticString) {
+        bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    private mutating func append(_ text: String) {
+        bytes.append(contentsOf: text.utf8)
+    }
+
+    private static func needsEscape(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
     }
 
     private mutating func writeEscaped(_ value: String) {
-        buffer.writeInteger(UInt8(ascii: "\""))
-        if !value.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-            buffer.writeString(value)
-        } else {
+        bytes.append(UInt8(ascii: "\""))
+        // One pass over a native string's bytes: checked, then copied whole when plain.
+        let plain = value.utf8.withContiguousStorageIfAvailable { utf8 -> Bool in
+            for byte in utf8 where Self.needsEscape(byte) { return false }
+            bytes.append(contentsOf: utf8)
+            return true
+        }
+        if plain == nil, !value.utf8.contains(where: Self.needsEscape) {
+            append(value)
+        } else if plain != true {
             for byte in value.utf8 {
                 switch byte {
-                case UInt8(ascii: "\""): buffer.writeStaticString("\\\"")
-                case UInt8(ascii: "\\"): buffer.writeStaticString("\\\\")
-                case UInt8(ascii: "\n"): buffer.writeStaticString("\\n")
-                case UInt8(ascii: "\r"): buffer.writeStaticString("\\r")
-                case UInt8(ascii: "\t"): buffer.writeStaticString("\\t")
+                case UInt8(ascii: "\""): append("\\\"")
+                case UInt8(ascii: "\\"): append("\\\\")
+                case UInt8(ascii: "\n"): append("\\n")
+                case UInt8(ascii: "\r"): append("\\r")
+                case UInt8(ascii: "\t"): append("\\t")
                 case 0..<0x20:
                     let hex = String(byte, radix: 16)
-                    buffer.writeStaticString("\\u00")
-                    buffer.writeString(hex.count == 1 ? "0" + hex : hex)
-                default: buffer.writeInteger(byte)
+                    append("\\u00")
+                    append(hex.count == 1 ? "0" + hex : hex)
+                default: bytes.append(byte)
                 }
             }
         }
-        buffer.writeInteger(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: "\""))
     }
 }
 

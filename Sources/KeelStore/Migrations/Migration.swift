@@ -37,5 +37,6 @@ extension Migration {
         .traceFeedback,
         .traceInfoCache,
         .runPaging,
+        .versionsByRun,
     ]
 }
