@@ -88,7 +88,7 @@ struct JSONWriter {
 
     mutating func int(_ value: Int64) {
         separate()
-        append(String(value))
+        appendDecimal(value)
         needsComma = true
     }
 
@@ -150,6 +150,21 @@ struct JSONWriter {
         bytes.append(contentsOf: text.utf8)
     }
 
+    /// Writes the digits straight into the text: no `String` per number (a history has thousands).
+    private mutating func appendDecimal(_ value: Int64) {
+        var magnitude = value.magnitude
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var start = digits.count
+            repeat {
+                start -= 1
+                digits[start] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            if value < 0 { bytes.append(UInt8(ascii: "-")) }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start...]))
+        }
+    }
+
     private static func needsEscape(_ byte: UInt8) -> Bool {
         byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
     }
@@ -190,11 +205,16 @@ protocol JSONWritable {
 }
 
 /// A response body written with ``JSONWriter``.
-protocol JSONWritableResponse: JSONWritable, ResponseGenerator {}
+protocol JSONWritableResponse: JSONWritable, ResponseGenerator {
+    /// About how many bytes the answer takes, so the writer need not grow while writing it.
+    var expectedSize: Int { get }
+}
 
 extension JSONWritableResponse {
+    var expectedSize: Int { 4096 }
+
     func response(from request: Request, context: some RequestContext) throws -> Response {
-        var writer = JSONWriter()
+        var writer = JSONWriter(capacity: expectedSize)
         write(to: &writer)
         return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: writer.buffer))
     }
@@ -206,6 +226,9 @@ struct PagedJSONResponse<Item: JSONWritable>: JSONWritableResponse {
     let itemsKey: StaticString
     let items: [Item]
     let nextPageToken: String?
+
+    /// A metric point takes about 100 bytes, a model version about 400.
+    var expectedSize: Int { 256 + items.count * 256 }
 
     func write(to json: inout JSONWriter) {
         json.object { json in
