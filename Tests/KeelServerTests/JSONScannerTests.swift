@@ -1,4 +1,5 @@
 import Foundation
+import KeelTestSupport
 import KeelTracking
 import Testing
 @testable import KeelServer
@@ -113,7 +114,7 @@ struct JSONScannerTests {
 
     @Test("random batches serialized by JSONSerialization read the same both ways")
     func randomBatches() throws {
-        var random = SplitMix64(seed: 20261124)
+        var random = SeededRandom(seed: 20261124)
         for round in 0..<200 {
             var metrics: [[String: Any]] = []
             for index in 0..<Int(random.next() % 20) {
@@ -131,7 +132,7 @@ struct JSONScannerTests {
         }
     }
 
-    private static func randomValue(_ random: inout SplitMix64) -> Any {
+    private static func randomValue(_ random: inout SeededRandom) -> Any {
         switch random.next() % 6 {
         case 0: "NaN"
         case 1: Int(bitPattern: UInt(random.next() % 1000)) - 500
@@ -139,23 +140,8 @@ struct JSONScannerTests {
         }
     }
 
-    private static func randomText(_ random: inout SplitMix64) -> String {
+    private static func randomText(_ random: inout SeededRandom) -> String {
         let alphabet = Array("abc xyz\"\\/\n\t\u{7F}é😀\u{0}")
         return String((0..<Int(random.next() % 12)).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] })
-    }
-}
-
-/// A small seeded generator, so a failing random case can be replayed.
-struct SplitMix64 {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,4 +1,5 @@
 import KeelCore
+import KeelTestSupport
 import Testing
 
 @testable import KeelTracking
@@ -296,7 +297,7 @@ private func clause(
         "%", "_", ";", "--", "/*", "*/", "$", "#", "1e999",
     ]
 
-    private static func randomFilter(_ rng: inout SearchFuzzRandom) -> String {
+    private static func randomFilter(_ rng: inout SeededRandom) -> String {
         var text = ""
         for _ in 0..<Int.random(in: 0...12, using: &rng) {
             text += fragments.randomElement(using: &rng) ?? ""
@@ -318,7 +319,7 @@ private func clause(
     }
 
     @Test func randomInputNeverCrashesAndOnlyThrowsInvalidParameter() {
-        var rng = SearchFuzzRandom(state: 0x5EED)
+        var rng = SeededRandom(seed: 0x5EED)
         for _ in 0..<20_000 {
             let text = Self.randomFilter(&rng)
             for experiments in [false, true] {
@@ -343,7 +344,7 @@ private func clause(
             "run_id IN ('a', \"b\") AND datasets.name LIKE 'm%' AND `run name` != 'n'",
             "name ILIKE 'a%' AND experiment_id IN ('1', '2') AND creation_time > 5",
         ]
-        var rng = SearchFuzzRandom(state: 42)
+        var rng = SeededRandom(seed: 42)
         for _ in 0..<10_000 {
             var scalars = Array((seeds.randomElement(using: &rng) ?? "").unicodeScalars)
             for _ in 0..<Int.random(in: 1...4, using: &rng) where !scalars.isEmpty {

@@ -1,4 +1,5 @@
 import KeelCore
+import KeelTestSupport
 import Testing
 
 @testable import KeelTracking
@@ -121,7 +122,7 @@ private func order(_ entity: SearchEntity, _ key: String, _ ascending: Bool = tr
             "metrics.", "tags.", "attribute.", "`", "\"", "'", "\\", " ", "\t", ".", ",", "(", ")", "ASC", "desc",
             "name", "start_time", "created", "acc", "NULLS", "LAST", "é", "1", "\u{0}",
         ]
-        var rng = SearchFuzzRandom(state: 7)
+        var rng = SeededRandom(seed: 7)
         for _ in 0..<20_000 {
             var text = ""
             for _ in 0..<Int.random(in: 0...8, using: &rng) { text += fragments.randomElement(using: &rng) ?? "" }

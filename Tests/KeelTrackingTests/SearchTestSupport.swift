@@ -1,4 +1,5 @@
 import KeelCore
+import KeelTestSupport
 import Testing
 @testable import KeelTracking
 
@@ -25,23 +26,11 @@ func expectParsesOrRejectsCleanly<T>(_ body: () throws -> T, sourceLocation: Sou
     }
 }
 
-/// A small deterministic PRNG (SearchFuzzRandom), so fuzz failures reproduce.
-struct SearchFuzzRandom: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// `count` filters made by cutting, inserting and truncating characters of `seeds`,
 /// deterministic for a given `seed`: the parser must parse or refuse each, never crash.
 func mutatedFilters(_ seeds: [String], seed: UInt64, count: Int) -> [String] {
     let scalars = Array("'\"`(),. =\\-_a9é".unicodeScalars)
-    var rng = SearchFuzzRandom(state: seed)
+    var rng = SeededRandom(seed: seed)
     return (0..<count).map { _ in
         var text = Array((seeds.randomElement(using: &rng) ?? "").unicodeScalars)
         for _ in 0..<Int.random(in: 1...4, using: &rng) where !text.isEmpty {

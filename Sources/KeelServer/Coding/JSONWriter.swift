@@ -171,16 +171,14 @@ struct JSONWriter {
 
     private mutating func writeEscaped(_ value: String) {
         bytes.append(UInt8(ascii: "\""))
-        // One pass over a native string's bytes: checked, then copied whole when plain.
-        let plain = value.utf8.withContiguousStorageIfAvailable { utf8 -> Bool in
-            for byte in utf8 where Self.needsEscape(byte) { return false }
-            bytes.append(contentsOf: utf8)
-            return true
-        }
-        if plain == nil, !value.utf8.contains(where: Self.needsEscape) {
-            append(value)
-        } else if plain != true {
-            for byte in value.utf8 {
+        var value = value
+        // One look at the bytes, then one copy when, as almost always, nothing needs escaping.
+        value.withUTF8 { utf8 in
+            guard utf8.contains(where: Self.needsEscape) else {
+                bytes.append(contentsOf: utf8)
+                return
+            }
+            for byte in utf8 {
                 switch byte {
                 case UInt8(ascii: "\""): append("\\\"")
                 case UInt8(ascii: "\\"): append("\\\\")

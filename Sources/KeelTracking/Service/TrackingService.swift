@@ -90,12 +90,6 @@ extension TrackingService {
 
     /// The experiment's row, or RESOURCE_DOES_NOT_EXIST.
     static func requireExperiment(_ id: Int64, in database: any SQLDatabase) async throws -> ExperimentRow {
-        guard let row = try await database.select().columns(ExperimentRow.columns).from("experiments")
-            .where("experiment_id", .equal, SQLBind(id))
-            .first(decoding: ExperimentRow.self, keyDecodingStrategy: .convertFromSnakeCase)
-        else {
-            throw KeelError.notFound("No Experiment with id=\(id) exists")
-        }
-        return row
+        try await requireExperiment(id, lookup: experimentLookup(id, StoreDialect(of: database)), in: database)
     }
 }
