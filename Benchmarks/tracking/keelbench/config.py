@@ -1,6 +1,7 @@
 """Workload sizes, with the full defaults and the ``--quick`` smoke variant.
 
-Defaults follow the issue: 8 writers for 20 s (MLflow manages a few hundred
+Defaults follow the issue: a 5 s HTTP floor (GET /health) with the same 8
+writers, then 8 writers for 20 s (MLflow manages a few hundred
 runs in that time, enough to measure it; Keel should do far more), a 200-run
 search corpus searched 50 times, a 5,000-point history read 30 times, a
 1,000-model registry searched 30 times per query, and a 1k → 100k scaling
@@ -16,6 +17,7 @@ from dataclasses import dataclass, replace
 @dataclass(frozen=True)
 class Config:
     writers: int = 8
+    floor_seconds: float = 5.0
     ingest_seconds: float | None = 20.0
     ingest_runs_per_writer: int | None = None
     metric_steps: int = 50
@@ -32,7 +34,7 @@ class Config:
     settle_seconds: float = 90.0  # max wait for a started server's process tree to go idle
 
 
-QUICK = Config(ingest_seconds=3.0, corpus_runs=50, search_repeats=10, history_points=2000, history_repeats=5,
+QUICK = Config(floor_seconds=1.0, ingest_seconds=3.0, corpus_runs=50, search_repeats=10, history_points=2000, history_repeats=5,
                registry_models=200, registry_repeats=10,
                scale_base_runs=1_000, scale_runs=10_000, scale_search_repeats=10, settle_seconds=15.0)
 

@@ -18,6 +18,8 @@ from .http_client import RequestFailed, RestClient
 from .workers import run_writers
 
 LIVE_METRIC_CALLS = 5
+# create, log-batch, the live log-metric calls, update
+REQUESTS_PER_RUN = 3 + LIVE_METRIC_CALLS
 
 
 @dataclass

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from .floor import ceiling_runs_per_s
+
 
 @dataclass
 class Row:
@@ -70,6 +72,7 @@ def comparison_rows(keel: dict, mlflow: dict) -> list[Row]:
         k, m = _dig(keel, *path), _dig(mlflow, *path)
         ratio = _ratio(k, m) if better == "higher" else _ratio(m, k)
         rows.append(_goal_row(label, k, m, ratio, goal))
+    rows += floor_rows(keel, mlflow)
     rows.append(_hits_row(keel, mlflow))
     rows.append(_history_row(keel, mlflow))
     if keel.get("registry") is not None or mlflow.get("registry") is not None:
@@ -77,6 +80,32 @@ def comparison_rows(keel: dict, mlflow: dict) -> list[Row]:
     k_err, m_err = _dig(keel, "errors", "total"), _dig(mlflow, "errors", "total")
     rows.append(Row("failed requests", k_err, m_err, None, "keel = 0", k_err == 0))
     return rows
+
+
+def floor_rows(keel: dict, mlflow: dict) -> list[Row]:
+    """The HTTP floor and what it leaves: informational, no goals.
+
+    The ceiling is the ingest rate each server would reach on this machine, with this client,
+    if its tracking work cost nothing; the share says how close its ingest came to that.
+    """
+    rows = []
+    for label, path, better in [
+        ("HTTP floor requests/s (GET /health)", ("floor", "requests_per_s"), "higher"),
+        ("HTTP floor server CPU us/request", ("floor", "server_cpu_us_per_request"), "lower"),
+        ("HTTP floor client CPU us/request", ("floor", "client_cpu_us_per_request"), "lower"),
+    ]:
+        k, m = _dig(keel, *path), _dig(mlflow, *path)
+        rows.append(_goal_row(label, k, m, _ratio(k, m) if better == "higher" else _ratio(m, k), None))
+    ceilings = [ceiling_runs_per_s(result.get("floor")) for result in (keel, mlflow)]
+    rows.append(_goal_row("ingest ceiling runs/s (floor / 8 requests)", *ceilings, _ratio(*ceilings), None))
+    shares = [_share(_dig(result, "ingest", "runs_per_s"), ceiling) for result, ceiling in zip((keel, mlflow), ceilings)]
+    rows.append(Row("ingest runs/s as share of ceiling", *shares, None, "", None))
+    return rows
+
+
+def _share(value, ceiling) -> str | None:
+    ratio = _ratio(value, ceiling)
+    return None if ratio is None else f"{ratio:.0%}"
 
 
 def _hits_row(keel: dict, mlflow: dict) -> Row:

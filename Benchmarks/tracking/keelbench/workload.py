@@ -1,4 +1,4 @@
-"""The per-server workload: phases 1–4 under one memory sampler.
+"""The per-server workload: phases 0–4 under one memory sampler.
 
 Exactly the same function runs against Keel and against MLflow; only the URL
 and the PID to watch differ.
@@ -11,6 +11,7 @@ import time
 from . import corpus
 from .config import Config
 from .errors import ErrorLog
+from .floor import measure_floor
 from .history import measure_history
 from .http_client import RequestFailed, RestClient
 from .ingest import IngestPlan, create_experiment, run_ingest
@@ -34,6 +35,7 @@ def run_workload(server: Server, config: Config, token: str) -> dict:
     with sampler:
         experiments = _create_experiments(server, token, errors)
         if experiments is not None:
+            result["floor"] = _floor_phase(server, config)
             result["ingest"] = _ingest_phase(server, config, experiments, errors)
             result["corpus"], result["search"] = _search_phase(server, config, experiments["corpus"], errors)
             result["history"] = _history_phase(server, config, experiments["history"], errors)
@@ -73,6 +75,17 @@ def _ingest_phase(server: Server, config: Config, experiments: dict[str, str], e
         ingest["server_cpu_ms_per_run"] = (tree_cpu_seconds(server.pid) - cpu_before) * 1000 / ingest["runs"]
     say(server.label, f"ingest: {ingest['runs']} runs, {ingest['runs_per_s']:.1f} runs/s")
     return ingest
+
+
+def _floor_phase(server: Server, config: Config) -> dict | None:
+    say(server.label, f"HTTP floor: {config.writers} writers, GET /health for {config.floor_seconds:g} s")
+    try:
+        floor = measure_floor(server.url, server.pid, config.writers, config.floor_seconds)
+    except (OSError, RuntimeError) as exc:
+        say(server.label, f"HTTP floor: failed ({exc})")
+        return None
+    say(server.label, f"HTTP floor: {floor['requests_per_s']:,.0f} requests/s")
+    return floor
 
 
 def _search_phase(server: Server, config: Config, experiment_id: str, errors: ErrorLog) -> tuple[dict, dict | None]:

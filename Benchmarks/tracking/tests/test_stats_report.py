@@ -34,3 +34,23 @@ def test_different_hits_fail():
                                                         _result(1.0, 1.0, 1.0, ["b", "a"]))}
     assert rows["same search hits"].passed is False
     assert rows["ingest runs/s"].passed is False
+
+
+def test_floor_rows_give_the_ceiling_and_the_share_of_it():
+    keel = _result(400.0, 1.0, 10.0, ["a"]) | {"floor": {"requests_per_s": 4000.0, "server_cpu_us_per_request": 150.0,
+                                                         "client_cpu_us_per_request": 160.0}}
+    mlflow = _result(10.0, 50.0, 500.0, ["a"]) | {"floor": {"requests_per_s": 800.0, "server_cpu_us_per_request": 2000.0,
+                                                            "client_cpu_us_per_request": 160.0}}
+    rows = {r.metric: r for r in report.comparison_rows(keel, mlflow)}
+    ceiling = rows["ingest ceiling runs/s (floor / 8 requests)"]
+    assert (ceiling.keel, ceiling.mlflow) == (500.0, 100.0)
+    share = rows["ingest runs/s as share of ceiling"]
+    assert (share.keel, share.mlflow) == ("80%", "10%")
+    assert rows["HTTP floor server CPU us/request"].ratio == 2000.0 / 150.0
+    assert all(row.passed is None for name, row in rows.items() if "floor" in name or "ceiling" in name)
+
+
+def test_missing_floor_leaves_the_rows_empty():
+    rows = {r.metric: r for r in report.comparison_rows(_result(1.0, 1.0, 1.0, ["a"]), _result(1.0, 1.0, 1.0, ["a"]))}
+    assert rows["ingest ceiling runs/s (floor / 8 requests)"].keel is None
+    assert rows["ingest runs/s as share of ceiling"].keel is None
