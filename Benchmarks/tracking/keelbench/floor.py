@@ -16,27 +16,25 @@ from __future__ import annotations
 import time
 
 from .ingest import REQUESTS_PER_RUN
+from .loop_driver import Writer, drive, get
 from .memory import tree_cpu_seconds
-from .workers import run_writers
 
 HEALTH_PATH = "/health"
 
 
 def measure_floor(url: str, pid: int | None, writers: int, seconds: float) -> dict:
-    """``writers`` threads GET /health for ``seconds``; requests/s and CPU per request."""
+    """``writers`` connections GET /health for ``seconds`` through the ingest's driver; requests/s and CPU."""
     deadline = time.perf_counter() + seconds
 
-    def writer(_index: int, client) -> int:
+    def writer() -> Writer:
         sent = 0
         while time.perf_counter() < deadline:
-            response = client.get_plain(HEALTH_PATH)
-            if response.status != 200:
-                raise RuntimeError(f"GET {HEALTH_PATH} answered {response.status}")
+            yield get(HEALTH_PATH)
             sent += 1
         return sent
 
     cpu_before = tree_cpu_seconds(pid) if pid else None
-    totals = run_writers(url, writers, writer)
+    totals = drive(url, [writer() for _ in range(writers)])
     requests = totals["units"]
     result = {
         "writers": writers,

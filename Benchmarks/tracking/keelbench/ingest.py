@@ -1,21 +1,24 @@
 """Phase 1 — concurrent ingest, the way a training fleet logs.
 
-Each writer repeatedly performs one run's life cycle (8 requests):
+Each writer repeatedly performs one run's life cycle (8 requests, each sent
+once the one before it was answered, on the writer's own connection):
 ``runs/create`` → one ``runs/log-batch`` (20 params, 5 tags, 2 metrics × 50
 steps) → 5 ``runs/log-metric`` → ``runs/update`` FINISHED. Writers stop after
 a fixed duration (fair to a slow server: both get the same wall time) or after
-a fixed number of runs each.
+a fixed number of runs each. The writers share one thread (``loop_driver``):
+the client then costs the shared cores as little as it can.
 """
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass
 
 from . import dataset
 from .errors import ErrorLog
 from .http_client import RequestFailed, RestClient
-from .workers import run_writers
+from .loop_driver import Writer, drive, post
 
 LIVE_METRIC_CALLS = 5
 # create, log-batch, the live log-metric calls, update
@@ -37,17 +40,31 @@ def create_experiment(client: RestClient, name: str) -> str:
 TEMPLATE_POOL = 16  # distinct run contents cycled through by the writers
 
 
-def log_one_run(client: RestClient, experiment_id: str, name: str, spec: dataset.RunSpec,
-                batch: dataset.LogBatchTemplate) -> None:
-    """The 8-request life cycle of one run."""
-    create = dict(dataset.create_payload(experiment_id, spec), run_name=name)
-    run_id = client.post("runs/create", create)["run"]["info"]["run_id"]
-    client.post_bytes("runs/log-batch", batch.render(run_id))
-    for step in range(LIVE_METRIC_CALLS):
-        client.post_raw("runs/log-metric", {"run_id": run_id, "run_uuid": run_id, "key": "live",
-                                            "value": step / LIVE_METRIC_CALLS,
-                                            "timestamp": int(time.time() * 1000), "step": step})
-    client.post_raw("runs/update", dataset.finish_payload(run_id, spec))
+def _writer(index: int, experiment_id: str, plan: IngestPlan, deadline: float | None, errors: ErrorLog,
+            specs: list[dataset.RunSpec], batches: list[dataset.LogBatchTemplate]) -> Writer:
+    """One writer: runs one after the other, each the 8-request life cycle; returns runs attempted."""
+    done = 0
+    while not errors.too_many():
+        if deadline is not None and time.perf_counter() >= deadline:
+            break
+        if plan.runs_per_writer is not None and done >= plan.runs_per_writer:
+            break
+        slot = (index + done) % TEMPLATE_POOL
+        spec = specs[slot]
+        try:
+            create = dict(dataset.create_payload(experiment_id, spec), run_name=f"ingest-w{index}-{done:06d}")
+            created = yield post("runs/create", json.dumps(create).encode())
+            run_id = created.json()["run"]["info"]["run_id"]
+            yield post("runs/log-batch", batches[slot].render(run_id))
+            for step in range(LIVE_METRIC_CALLS):
+                yield post("runs/log-metric", json.dumps({
+                    "run_id": run_id, "run_uuid": run_id, "key": "live", "value": step / LIVE_METRIC_CALLS,
+                    "timestamp": int(time.time() * 1000), "step": step}).encode())
+            yield post("runs/update", json.dumps(dataset.finish_payload(run_id, spec)).encode())
+        except RequestFailed as failure:
+            errors.record("ingest", failure)
+        done += 1  # attempted; successful runs are counted by the caller
+    return done
 
 
 def run_ingest(url: str, experiment_id: str, plan: IngestPlan, errors: ErrorLog) -> dict:
@@ -55,24 +72,14 @@ def run_ingest(url: str, experiment_id: str, plan: IngestPlan, errors: ErrorLog)
     specs = [dataset.make_run("ingest", i, plan.steps) for i in range(TEMPLATE_POOL)]
     batches = [dataset.LogBatchTemplate(spec) for spec in specs]
     deadline = None if plan.seconds is None else time.perf_counter() + plan.seconds
-
-    def writer(index: int, client: RestClient) -> int:
-        done = 0
-        while not errors.too_many():
-            if deadline is not None and time.perf_counter() >= deadline:
-                break
-            if plan.runs_per_writer is not None and done >= plan.runs_per_writer:
-                break
-            slot = (index + done) % TEMPLATE_POOL
-            try:
-                log_one_run(client, experiment_id, f"ingest-w{index}-{done:06d}", specs[slot], batches[slot])
-            except RequestFailed as failure:
-                errors.record("ingest", failure)
-            done += 1  # attempted; successful runs are counted below
-        return done
-
     before = errors.total
-    totals = run_writers(url, plan.writers, writer)
+    started = time.perf_counter()
+    try:
+        totals = drive(url, [_writer(i, experiment_id, plan, deadline, errors, specs, batches) for i in range(plan.writers)])
+    except OSError as exc:  # the server is gone (it refused a new connection): no runs count
+        errors.record("ingest", RequestFailed("POST", "(connect)", None, f"{type(exc).__name__}: {exc}", ""))
+        totals = {"seconds": time.perf_counter() - started, "units": errors.total - before,
+                  "requests": 0, "client_cpu_seconds": 0.0}
     failed_runs = errors.total - before
     completed = totals["units"] - failed_runs
     seconds = totals["seconds"]

@@ -81,7 +81,7 @@ def _floor_phase(server: Server, config: Config) -> dict | None:
     say(server.label, f"HTTP floor: {config.writers} writers, GET /health for {config.floor_seconds:g} s")
     try:
         floor = measure_floor(server.url, server.pid, config.writers, config.floor_seconds)
-    except (OSError, RuntimeError) as exc:
+    except (OSError, RequestFailed) as exc:
         say(server.label, f"HTTP floor: failed ({exc})")
         return None
     say(server.label, f"HTTP floor: {floor['requests_per_s']:,.0f} requests/s")
