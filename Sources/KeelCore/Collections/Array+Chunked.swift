@@ -4,6 +4,12 @@ extension Array {
     /// Used to keep bind lists below every database's limit on parameters per statement.
     public func chunked(into size: Int) -> [[Element]] {
         precondition(size > 0, "chunk size must be positive")
-        return stride(from: 0, to: count, by: size).map { Array(self[$0..<Swift.min($0 + size, count)]) }
+        return slices(of: size).map(Array.init)
+    }
+
+    /// The array in consecutive slices of at most `size` elements, without copying them.
+    public func slices(of size: Int) -> [ArraySlice<Element>] {
+        precondition(size > 0, "slice size must be positive")
+        return stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
     }
 }

@@ -121,11 +121,38 @@ extension StatementBuilder {
 
     /// Appends `(?, ?, …)` with each value bound: a row of `VALUES`, or an `IN` list.
     public mutating func appendTuple(_ values: [StatementValue]) {
-        append("(")
-        for (index, value) in values.enumerated() {
-            if index > 0 { append(", ") }
-            bind(value)
+        guard engine == .sqlite else {
+            append("(")
+            for (index, value) in values.enumerated() {
+                if index > 0 { append(", ") }
+                bind(value)
+            }
+            append(")")
+            return
         }
-        append(")")
+        // A log-batch appends a thousand of these: the placeholders go in as one piece of text.
+        sql += values.count < Self.placeholderTuples.count
+            ? Self.placeholderTuples[values.count]
+            : "(" + Array(repeating: "?", count: values.count).joined(separator: ", ") + ")"
+        for value in values {
+            switch value {
+            case .text(let text): sqliteValues.append(text.map(SQLiteData.text) ?? .null)
+            case .int64(let number): sqliteValues.append(number.map { .integer(SQLiteInt64($0)) } ?? .null)
+            case .double(let number): sqliteValues.append(number.map(SQLiteData.float) ?? .null)
+            }
+        }
+    }
+
+    /// Makes room for `binds` more values and `characters` more characters of text, for a
+    /// statement whose size is known before it is built.
+    public mutating func reserveCapacity(binds: Int, characters: Int) {
+        guard engine == .sqlite else { return }
+        sqliteValues.reserveCapacity(sqliteValues.count + binds)
+        sql.reserveCapacity(sql.utf8.count + characters)
+    }
+
+    /// `()`, `(?)`, `(?, ?)`, … for the tuple sizes Keel's statements use.
+    private static let placeholderTuples: [String] = (0...16).map {
+        "(" + Array(repeating: "?", count: $0).joined(separator: ", ") + ")"
     }
 }

@@ -12,23 +12,27 @@ enum MetricWriter {
     static func statements(_ metrics: [Metric], runID: String, _ dialect: StoreDialect) -> [PreparedStatement] {
         guard !metrics.isEmpty else { return [] }
         // Nine binds a row; 1,000 rows stay well under every database's parameter limit.
-        let history = metrics.chunked(into: 1000).map { chunk -> PreparedStatement in
+        let history = metrics.slices(of: 1000).map { chunk -> PreparedStatement in
             var statement = StatementBuilder(dialect, """
                 INSERT INTO metrics (run_uuid, key, value, timestamp, step, is_nan, model_id, dataset_name, dataset_digest) VALUES
                 """)
+            statement.reserveCapacity(binds: chunk.count * 9, characters: chunk.count * 30)
             for (index, metric) in chunk.enumerated() {
+                let (value, isNaN) = storable(metric.value)
                 statement.append(index == 0 ? " " : ", ")
-                statement.appendTuple(observation(metric, runID: runID) + [
+                statement.appendTuple([
+                    .text(runID), .text(metric.key), .double(value), .int64(metric.timestamp), .int64(metric.step), .int64(isNaN),
                     .text(metric.modelID), .text(metric.datasetName), .text(metric.datasetDigest),
                 ])
             }
             return statement.build()
         }
-        let latest = newestPerKey(metrics).chunked(into: 1000).map { chunk -> PreparedStatement in
+        let latest = newestPerKey(metrics).slices(of: 1000).map { chunk -> PreparedStatement in
             var statement = StatementBuilder(dialect, "INSERT INTO latest_metrics (run_uuid, key, value, timestamp, step, is_nan) VALUES")
             for (index, metric) in chunk.enumerated() {
+                let (value, isNaN) = storable(metric.value)
                 statement.append(index == 0 ? " " : ", ")
-                statement.appendTuple(observation(metric, runID: runID))
+                statement.appendTuple([.text(runID), .text(metric.key), .double(value), .int64(metric.timestamp), .int64(metric.step), .int64(isNaN)])
             }
             statement.append("""
                  ON CONFLICT (run_uuid, key) DO UPDATE SET
@@ -42,12 +46,6 @@ enum MetricWriter {
             return statement.build()
         }
         return history + latest
-    }
-
-    /// `run_uuid, key, value, timestamp, step, is_nan` of one observation.
-    private static func observation(_ metric: Metric, runID: String) -> [StatementValue] {
-        let (value, isNaN) = storable(metric.value)
-        return [.text(runID), .text(metric.key), .double(value), .int64(metric.timestamp), .int64(metric.step), .int64(isNaN)]
     }
 
     /// NaN cannot be stored portably (SQLite turns it into NULL), so it travels as a flag.
