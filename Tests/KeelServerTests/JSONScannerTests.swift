@@ -4,7 +4,7 @@ import KeelTracking
 import Testing
 @testable import KeelServer
 
-/// The fast readers of `log-batch` and `log-metric` bodies: whatever they accept, they must read
+/// The fast readers of `log-batch`, `log-metric`, `runs/create` and `runs/update` bodies: whatever they accept, they must read
 /// exactly as `JSONDecoder` does; whatever they are unsure of, they must leave to it.
 @Suite("JSON scanner")
 struct JSONScannerTests {
@@ -74,6 +74,36 @@ struct JSONScannerTests {
             #expect(fast.metric.key == general.metric.key)
             #expect(fast.metric.value.bitPattern == general.metric.value.bitPattern)
             #expect(fast.metric.timestamp == general.metric.timestamp && fast.metric.step == general.metric.step)
+        }
+    }
+
+    @Test("runs/create and runs/update bodies read the same as JSONDecoder reads them")
+    func runLifecycleBodies() throws {
+        for body in [
+            #"{"experiment_id": "12", "run_name": "r", "start_time": 1750000000000, "tags": [{"key": "mlflow.user", "value": "u"}]}"#,
+            #"{"user_id": null, "start_time": null, "extra": [1, {"a": null}]}"#,  // experiment 0, no name, no start
+            #"{}"#,
+        ] {
+            let fast = try #require(Self.scanned(CreateRunRequest.self, body))
+            let general = try #require(Self.decoded(CreateRunRequest.self, body))
+            #expect(fast.experimentID == general.experimentID && fast.userID == general.userID && fast.runName == general.runName)
+            #expect(fast.startTime == general.startTime && fast.tags == general.tags)
+        }
+        for body in [
+            #"{"run_id": "r1", "run_uuid": "r1", "status": "FINISHED", "end_time": 1750000060000}"#,
+            #"{"run_uuid": "r2", "status": "NO_SUCH_STATUS", "run_name": "renamed", "end_time": null}"#,  // an unknown status is ignored
+        ] {
+            let fast = try #require(Self.scanned(UpdateRunRequest.self, body))
+            let general = try #require(Self.decoded(UpdateRunRequest.self, body))
+            #expect(fast.runID == general.runID && fast.status == general.status)
+            #expect(fast.endTime == general.endTime && fast.runName == general.runName)
+        }
+        // Left to the general decoder, which words the error or reads the unusual spelling.
+        for body in [#"{"experiment_id": "x"}"#, #"{"experiment_id": 3}"#, #"{"start_time": "5"}"#, #"{"tags": [{"value": "v"}]}"#] {
+            #expect(Self.scanned(CreateRunRequest.self, body) == nil, "should be left alone: \(body)")
+        }
+        for body in [#"{"status": "FINISHED"}"#, #"{"run_id": "r", "end_time": 1.5}"#, #"{"run_id": "r", "status": "A", "status": "B"}"#] {
+            #expect(Self.scanned(UpdateRunRequest.self, body) == nil, "should be left alone: \(body)")
         }
     }
 

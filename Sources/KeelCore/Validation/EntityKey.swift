@@ -32,17 +32,17 @@ public enum EntityKey {
     /// An ASCII letter, digit, or one of `/ _ . - :` and space.
     private static func isAllowedASCII(_ byte: UInt8) -> Bool {
         switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-            true
         case UInt8(ascii: "/"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "-"), UInt8(ascii: " "), UInt8(ascii: ":"):
             true
         default:
-            false
+            byte.isASCIIAlphanumeric
         }
     }
 
     /// Whether `key` reads the same after path normalisation (MLflow's `path_not_unique` inverted).
     static func isUniquePath(_ key: String) -> Bool {
+        // Without a slash or a dot there is one segment, and it is neither empty, `.` nor `..`.
+        if !key.isEmpty, !key.utf8.contains(where: { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: ".") }) { return true }
         if key.hasPrefix("/") { return false }
         let segments = key.split(separator: "/", omittingEmptySubsequences: false)
         for segment in segments where segment.isEmpty || segment == ".." || segment == "." {

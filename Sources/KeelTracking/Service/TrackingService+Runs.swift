@@ -43,7 +43,7 @@ extension TrackingService {
                 )
             }
             let artifactURI = "\(experiment.artifactLocation)/\(runID)/artifacts"
-            var insert = StatementBuilder(dialect, "INSERT INTO runs (\(RunRow.columns.joined(separator: ", "))) VALUES ")
+            var insert = StatementBuilder(dialect, "INSERT INTO runs (\(RunRow.columnList)) VALUES ")
             insert.appendTuple([
                 .text(runID), .int64(experimentID), .text(name), .text(user), .text(RunStatus.running.rawValue),
                 .int64(start), .int64(nil), .text(LifecycleStage.active.rawValue), .text(artifactURI),

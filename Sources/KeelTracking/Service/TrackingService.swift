@@ -28,18 +28,22 @@ extension TrackingService {
 
     /// Throws unless `runID` has the shape MLflow allows (`^[a-zA-Z0-9][\w\-]{0,255}$`).
     static func validateRunID(_ runID: String) throws(KeelError) {
-        let valid = !runID.isEmpty && runID.count <= 256
-            && runID.first.map { $0.isASCII && ($0.isLetter || $0.isNumber) } == true
-            && runID.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }
+        // By bytes: every request names its run, and an id is ASCII letters, digits, `_` and `-`.
+        let bytes = runID.utf8
+        let valid = !bytes.isEmpty && bytes.count <= 256
+            && bytes.first?.isASCIIAlphanumeric == true
+            && bytes.allSatisfy { $0.isASCIIAlphanumeric || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") }
         guard valid else {
             throw .invalidParameter("Invalid run ID: '\(runID)'.")
         }
     }
 
+    private static let runLookupText = "SELECT \(RunRow.columnList) FROM runs WHERE run_uuid = "
+
     /// The statement that reads a run's row; throws for an id MLflow would refuse.
     static func runLookup(_ runID: String, _ dialect: StoreDialect) throws(KeelError) -> PreparedStatement {
         try validateRunID(runID)
-        var statement = StatementBuilder(dialect, "SELECT \(RunRow.columns.joined(separator: ", ")) FROM runs WHERE run_uuid = ")
+        var statement = StatementBuilder(dialect, runLookupText)
         statement.bind(runID)
         return statement.build()
     }

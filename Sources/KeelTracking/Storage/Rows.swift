@@ -7,6 +7,8 @@ struct RunRow: Sendable {
         "run_uuid", "experiment_id", "name", "user_id", "status", "start_time", "end_time",
         "lifecycle_stage", "artifact_uri",
     ]
+    /// ``columns`` as a `SELECT` list, joined once.
+    static let columnList = columns.joined(separator: ", ")
     let runUuid: String
     let experimentId: Int64
     let name: String

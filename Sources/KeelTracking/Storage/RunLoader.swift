@@ -11,7 +11,7 @@ enum RunLoader {
         runs.reserveCapacity(ids.count)
         for chunk in ids.chunked(into: chunkSize) {
             let rows = try await database.rows("""
-                SELECT \(unsafeRaw: RunRow.columns.joined(separator: ", ")) FROM runs WHERE run_uuid IN \(SQLBind.group(chunk))
+                SELECT \(unsafeRaw: RunRow.columnList) FROM runs WHERE run_uuid IN \(SQLBind.group(chunk))
                 """, RunRow.types).map(RunRow.init(values:))
             runs += try await assembleChunk(rows, orderedBy: chunk, in: database)
         }

@@ -23,6 +23,14 @@ struct CreateRunRequest: Decodable {
     let startTime: Int64?
     let tags: [KeyValue]
 
+    init(experimentID: Int64, userID: String?, runName: String?, startTime: Int64?, tags: [KeyValue]) {
+        self.experimentID = experimentID
+        self.userID = userID
+        self.runName = runName
+        self.startTime = startTime
+        self.tags = tags
+    }
+
     init(from decoder: any Decoder) throws {
         let fields = try decoder.container(keyedBy: AnyCodingKey.self)
         experimentID = try TrackingService.experimentID(try fields.flexibleString(.init("experiment_id")) ?? "0")
@@ -48,6 +56,13 @@ struct UpdateRunRequest: Decodable {
     let status: RunStatus?
     let endTime: Int64?
     let runName: String?
+
+    init(runID: String, status: RunStatus?, endTime: Int64?, runName: String?) {
+        self.runID = runID
+        self.status = status
+        self.endTime = endTime
+        self.runName = runName
+    }
 
     init(from decoder: any Decoder) throws {
         let fields = try decoder.container(keyedBy: AnyCodingKey.self)

@@ -1,8 +1,15 @@
 import Hummingbird
 import KeelTracking
 
-/// `{}` — MLflow's answer to a write with nothing to report.
-struct EmptyResponse: ResponseEncodable {}
+/// `{}` — MLflow's answer to a write with nothing to report (most of ingest's answers: written
+/// directly rather than through `JSONEncoder`).
+struct EmptyResponse: JSONWritableResponse {
+    var expectedSize: Int { 2 }
+
+    func write(to json: inout JSONWriter) {
+        json.object { _ in }
+    }
+}
 
 /// Answer of `experiments/create`.
 struct CreateExperimentResponse: ResponseEncodable {
