@@ -27,6 +27,11 @@ from .http_client import API_PREFIX, RequestFailed, Response
 Request = tuple[str, str, str, bytes | None]  # method, path, endpoint (for errors), body
 Writer = Generator[Request, Response, int]
 _RECV_SIZE = 262_144
+# Connections open this far apart, each sending its first request before the next opens. Opened
+# all at once, they land on one process of a multi-process server (uvicorn's workers accept in
+# a loop): measured, mlflow then used one worker for all eight and ran 15% slower than with a
+# thread per writer, whose connections open spread out. Spread out, they use its workers alike.
+CONNECT_STAGGER = 0.05
 
 
 def post(endpoint: str, body: bytes) -> Request:
@@ -152,12 +157,17 @@ def drive(url: str, writers: list[Writer]) -> dict:
         advance(connection, lambda: connection.writer.throw(failure))
 
     connections = [_Connection(host, port, writer) for writer in writers]
+    unopened = list(connections)
+    next_open = time.perf_counter()
     try:
-        for connection in connections:
-            selector.register(connection.connect(), selectors.EVENT_READ, connection)
-            advance(connection, lambda c=connection: next(c.writer))
-        while selector.get_map():
-            for key, events in selector.select():
+        while unopened or selector.get_map():
+            if unopened and time.perf_counter() >= next_open:
+                connection = unopened.pop(0)
+                selector.register(connection.connect(), selectors.EVENT_READ, connection)
+                advance(connection, lambda c=connection: next(c.writer))
+                next_open += CONNECT_STAGGER
+            timeout = max(0.0, next_open - time.perf_counter()) if unopened else None
+            for key, events in selector.select(timeout):
                 connection: _Connection = key.data
                 if events & selectors.EVENT_WRITE:
                     if flush(connection):
