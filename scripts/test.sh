@@ -11,6 +11,8 @@
 #                   once on SQLite and once on PostgreSQL
 #   6. worker       the Python model worker for serving, checked against
 #                   `mlflow models serve`
+#   7. benchmarks   each benchmark harness's own tests (its parsers, reports
+#                   and clients; no servers, a few seconds)
 #
 # Every step runs even when an earlier one fails (unless it cannot: no binary,
 # no venv); the summary lists what failed and the exit status is non-zero.
@@ -136,8 +138,25 @@ run_worker_tests() {
     record "worker" $?
 }
 
+run_benchmark_tests() {
+    section "benchmark harnesses (Benchmarks/*/tests)"
+    if [[ ! -x "$VENV/bin/python" ]]; then
+        echo "no Python venv at $VENV"
+        record "benchmarks" 1
+        return
+    fi
+    local status=0 tests python
+    python="$(cd "$VENV" && pwd)/bin/python"
+    # One pytest per harness, from its own folder: each imports its package by a short name.
+    for tests in Benchmarks/*/tests; do
+        (cd "$(dirname "$tests")" && "$python" -m pytest tests -p no:cacheprovider -q) || status=1
+    done
+    record "benchmarks" $status
+}
+
 run_e2e sqlite
 run_e2e postgres
 run_worker_tests
+run_benchmark_tests
 
 finish
