@@ -97,6 +97,7 @@ class _Connection:
         self.inbox = bytearray()
         self.outbox = memoryview(b"")
         self.method, self.endpoint, self.body = "POST", "", b""
+        self.sent_at = 0.0
         self.requests = 0
 
     def connect(self) -> socket.socket:
@@ -112,6 +113,7 @@ class _Connection:
         if self.body is not None:
             head += f"Content-Type: application/json\r\nContent-Length: {len(self.body)}\r\n"
         self.outbox = memoryview((head + "\r\n").encode() + (self.body or b""))
+        self.sent_at = time.perf_counter()
 
     def failure(self, status: int | None, text: str) -> RequestFailed:
         return RequestFailed(self.method, self.endpoint, status, text, (self.body or b"").decode("utf-8", "replace"))
@@ -193,7 +195,8 @@ def drive(url: str, writers: list[Writer]) -> dict:
                 if status != 200:
                     fail(connection, connection.failure(status, body.decode("utf-8", "replace")))
                 else:
-                    advance(connection, lambda c=connection, b=body, s=status: c.writer.send(Response(s, b, 0.0)))
+                    elapsed = time.perf_counter() - connection.sent_at
+                    advance(connection, lambda c=connection, r=Response(status, body, elapsed): c.writer.send(r))
     finally:  # a writer that raised leaves the others' connections open
         for connection in connections:
             if connection.sock is not None:

@@ -1,8 +1,6 @@
 """The single-thread driver: its response parser, and writers against a real local HTTP server."""
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -36,58 +34,28 @@ def test_a_partial_response_waits_for_more(cut):
         loop_driver.parse_response(chunked[:cut + 12])
 
 
-class _EchoHandler(BaseHTTPRequestHandler):
-    """Answers a POST with its body and path; `/api/2.0/mlflow/fail` with a 400 in MLflow's format."""
-
-    protocol_version = "HTTP/1.1"
-
-    def do_GET(self):  # noqa: N802 (the standard library's names)
-        self.do_POST()
-
-    def do_POST(self):  # noqa: N802
-        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        failed = self.path.endswith("/fail")
-        answer = (json.dumps({"error_code": "INVALID_PARAMETER_VALUE", "message": "no"}) if failed
-                  else json.dumps({"path": self.path, "body": body.decode()})).encode()
-        self.send_response(400 if failed else 200)
-        self.send_header("Content-Length", str(len(answer)))
-        self.end_headers()
-        self.wfile.write(answer)
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def server():
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _EchoHandler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-
-
-def test_writers_run_their_requests_in_order_and_see_failures(server):
+def test_writers_run_their_requests_in_order_and_see_failures(url):
     seen: dict[int, list] = {}
     errors = ErrorLog()
 
     def writer(index: int):
         seen[index] = []
         for step in range(3):
-            answer = yield loop_driver.post(f"runs/step{step}", json.dumps({"writer": index}).encode())
-            seen[index].append(answer.json()["path"])
+            answer = yield loop_driver.post(f"runs/step{step}", json.dumps({"writer": index, "step": step}).encode())
+            seen[index].append(answer.json()["echo"])
         try:
             yield loop_driver.post("fail", b"{}")
         except RequestFailed as failure:
             errors.record("test", failure)
         big = yield loop_driver.post("runs/big", b'"' + b"x" * 3_000_000 + b'"')  # larger than a socket buffer
-        seen[index].append(len(big.json()["body"]))
+        assert big.elapsed > 0
+        seen[index].append(len(big.json()["echo"]))
         plain = yield loop_driver.get("/health")
-        seen[index].append(plain.json()["path"])
+        seen[index].append(plain.body)
         return 1
 
-    totals = loop_driver.drive(server, [writer(i) for i in range(4)])
+    totals = loop_driver.drive(url, [writer(i) for i in range(4)])
     assert totals["units"] == 4 and totals["requests"] == 4 * 6
     for index in range(4):
-        assert seen[index] == [f"/api/2.0/mlflow/runs/step{s}" for s in range(3)] + [3_000_002, "/health"]
+        assert seen[index] == [{"writer": index, "step": s} for s in range(3)] + [3_000_000, b"OK"]
     assert errors.counts == {"test: POST fail -> 400": 4}
