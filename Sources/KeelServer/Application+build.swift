@@ -21,6 +21,7 @@ public func buildApplication(_ configuration: KeelServerConfiguration) async thr
     let serverAddress = parts.serverAddress
     var app = Application(
         router: parts.router,
+        server: .http1PinnedToEventLoops(),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "keel"),
         onServerRunning: { channel in
             let url = serverAddress.resolve(channel.localAddress?.port, host: configuration.host)

@@ -38,6 +38,7 @@ public func buildScoringApplication(_ configuration: ScoringServerConfiguration)
 
     var app = Application(
         router: router,
+        server: .http1PinnedToEventLoops(),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "keel"),
         logger: logger
     )

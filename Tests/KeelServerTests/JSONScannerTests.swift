@@ -58,6 +58,8 @@ struct JSONScannerTests {
             """#)
         // Escapes: every short form, \u with and without surrogate pairs, an escaped NUL, raw UTF-8.
         Self.expectSameBatch(#"{"run_id": "r7", "params": [{"key": "k\"\\\/\b\f\n\r\t", "value": "caf\u00e9 \ud83d\ude00 \u0000 ünï 😀"}]}"#)
+        // Raw UTF-8 with no escape in the string (the scanner's non-ASCII path), and plain ASCII.
+        Self.expectSameBatch(#"{"run_id": "r9", "params": [{"key": "ünï", "value": "😀 café"}, {"key": "k", "value": "v 1"}]}"#)
         // Unknown fields of every shape are skipped, and a tag without a value is empty.
         Self.expectSameBatch(#"{"extra": {"a": [1, 2.5, true, false, null, {"b": "c"}]}, "run_id": "r8", "tags": [{"key": "t", "note": [], "value": null}]}"#)
     }

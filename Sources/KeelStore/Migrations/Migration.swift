@@ -38,5 +38,6 @@ extension Migration {
         .traceInfoCache,
         .runPaging,
         .versionsByRun,
+        .modelMetricsIndex,
     ]
 }

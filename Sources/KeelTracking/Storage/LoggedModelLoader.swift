@@ -29,10 +29,7 @@ enum LoggedModelLoader {
             let ids = chunk.map(\.modelId)
             let tags = try await keyValues("logged_model_tags", ids, in: database)
             let params = try await keyValues("logged_model_params", ids, in: database)
-            let metrics = try await database.rows("""
-                SELECT run_uuid, key, value, timestamp, step, is_nan, model_id, dataset_name, dataset_digest
-                FROM metrics WHERE model_id IN \(SQLBind.group(ids)) ORDER BY key, step, timestamp
-                """, MetricRow.types).map(MetricRow.init(values:))
+            let metrics = try await database.rows(metricsStatement(ids), MetricRow.types).map(MetricRow.init(values:))
             let metricsByModel = Dictionary(grouping: metrics) { $0.modelId ?? "" }
             models += chunk.map { row in
                 LoggedModel(
@@ -54,6 +51,14 @@ enum LoggedModelLoader {
             }
         }
         return models
+    }
+
+    /// Every metric of these logged models, in history order; read through `metrics_by_model`.
+    static func metricsStatement(_ ids: [String]) -> SQLQueryString {
+        """
+        SELECT run_uuid, key, value, timestamp, step, is_nan, model_id, dataset_name, dataset_digest
+        FROM metrics WHERE model_id IN \(SQLBind.group(ids)) ORDER BY key, step, timestamp
+        """
     }
 
     private static func keyValues(_ table: String, _ ids: [String], in database: any SQLDatabase) async throws -> [String: [KeyValue]] {
