@@ -264,7 +264,11 @@ let package = Package(
         ),
         .testTarget(
             name: "KeelCLITests",
-            dependencies: ["keel", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "keel",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Logging
 import NIOCore
 import NIOPosix
 
@@ -11,6 +12,7 @@ enum KeelMain {
         // its answer from there, instead of crossing to the cooperative pool and back: two
         // thread switches fewer per request. It has to happen first, on the main thread.
         NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        LoggingSystem.bootstrap(LazyMetadataLogHandler.init(label:))
         await Keel.main(nil)
     }
 }

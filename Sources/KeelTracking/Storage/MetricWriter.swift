@@ -53,20 +53,35 @@ enum MetricWriter {
         value.isNaN ? (nil, 1) : (value, 0)
     }
 
-    /// The newest observation of each key, in MLflow's (step, timestamp, value) order.
+    /// The newest observation of each key, in MLflow's (step, timestamp, value) order, keys in
+    /// order of first appearance.
     static func newestPerKey(_ metrics: [Metric]) -> [Metric] {
-        var newest: [String: Metric] = [:]
-        var order: [String] = []
+        var newest: [Metric] = []
+        // A batch rarely has more than a few keys: comparing against each is cheaper than hashing
+        // every observation's key. Past that, a dictionary finds the key's position.
+        var positions: [String: Int]?
         for metric in metrics {
-            guard let current = newest[metric.key] else {
-                newest[metric.key] = metric
-                order.append(metric.key)
+            let position: Int?
+            if let index = positions {
+                position = index[metric.key]
+            } else {
+                position = newest.firstIndex { $0.key == metric.key }
+            }
+            guard let position else {
+                positions?[metric.key] = newest.count
+                newest.append(metric)
+                if positions == nil, newest.count > linearSearchLimit {
+                    positions = Dictionary(uniqueKeysWithValues: newest.enumerated().map { ($1.key, $0) })
+                }
                 continue
             }
-            if isNewer(metric, than: current) { newest[metric.key] = metric }
+            if isNewer(metric, than: newest[position]) { newest[position] = metric }
         }
-        return order.compactMap { newest[$0] }
+        return newest
     }
+
+    /// Distinct keys up to which ``newestPerKey(_:)`` searches its list rather than hashing.
+    static let linearSearchLimit = 8
 
     static func isNewer(_ candidate: Metric, than current: Metric) -> Bool {
         if candidate.step != current.step { return candidate.step > current.step }
