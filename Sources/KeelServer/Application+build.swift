@@ -27,6 +27,7 @@ public func buildApplication(_ configuration: KeelServerConfiguration) async thr
             let url = serverAddress.resolve(channel.localAddress?.port, host: configuration.host)
             configuration.onListening?(url)
         },
+        eventLoopGroupProvider: .shared(HTTPEventLoops.group),
         logger: parts.logger
     )
     app.addServices(parts.services)

@@ -40,6 +40,7 @@ public func buildScoringApplication(_ configuration: ScoringServerConfiguration)
         router: router,
         server: .http1PinnedToEventLoops(),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "keel"),
+        eventLoopGroupProvider: .shared(HTTPEventLoops.group),
         logger: logger
     )
     app.addServices(ModelRuntimeService(runtime: runtime, host: host, logger: logger))
