@@ -1,6 +1,4 @@
-import KeelStore
 import KeelTestSupport
-import SQLKit
 import Testing
 @testable import KeelTracking
 
@@ -17,7 +15,7 @@ struct ModelMetricsIndexTests {
                 datasets: [LoggedModelDatasetFilter(name: "eval", digest: nil)],
                 order: [LoggedModelOrder(fieldName: "metrics.accuracy", ascending: false)]
             )
-            let plan = try await Self.plan(of: try query.statement(limit: 100, offset: 0), in: store)
+            let plan = try await store.sqliteQueryPlan(try query.statement(limit: 100, offset: 0))
             let modelMetricReads = plan.filter { $0.contains(" mm ") || $0.hasSuffix(" mm") }
             #expect(!modelMetricReads.isEmpty, "\(plan)")
             #expect(modelMetricReads.allSatisfy { $0.contains("metrics_by_model") }, "\(plan)")
@@ -27,14 +25,8 @@ struct ModelMetricsIndexTests {
     @Test("SQLite plans the loader's read of a page of models through the partial index")
     func loaderUsesTheIndex() async throws {
         try await TestBackend.sqlite.withStore { store in
-            let plan = try await Self.plan(of: LoggedModelLoader.metricsStatement(["m-1", "m-2"]), in: store)
+            let plan = try await store.sqliteQueryPlan(LoggedModelLoader.metricsStatement(["m-1", "m-2"]))
             #expect(plan.contains { $0.contains("metrics_by_model (model_id=?)") }, "\(plan)")
-        }
-    }
-
-    private static func plan(of statement: SQLQueryString, in store: any MetadataStore) async throws -> [String] {
-        try await store.read { database in
-            try await database.raw("EXPLAIN QUERY PLAN " + statement).all().map { try $0.decode(column: "detail", as: String.self) }
         }
     }
 }

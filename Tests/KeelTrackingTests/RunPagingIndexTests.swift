@@ -15,9 +15,7 @@ struct RunPagingIndexTests {
                 experimentIDs: [1], filter: try SearchFilter.parseRuns(nil), order: try SearchOrder.parseRuns([]), viewType: .activeOnly
             )
             let statement = try query.statement(limit: 100, offset: 90_000)
-            let plan = try await store.read { database in
-                try await database.raw("EXPLAIN QUERY PLAN " + statement).all().map { try $0.decode(column: "detail", as: String.self) }
-            }
+            let plan = try await store.sqliteQueryPlan(statement)
             #expect(plan.contains { $0.contains("runs_by_experiment_newest") }, "\(plan)")
             #expect(!plan.contains { $0.contains("TEMP B-TREE") }, "the page is sorted: \(plan)")
         }
@@ -42,9 +40,7 @@ struct RunPagingIndexTests {
                 ("without the metric", try page.withoutMetric(101, 0, RunSeek(metric: nil, startTime: 1_000, runID: "abc")), "runs_by_experiment_newest (experiment_id=? AND lifecycle_stage=? AND start_time<?)"),
             ]
             for (name, statement, index) in statements {
-                let plan = try await store.read { database in
-                    try await database.raw("EXPLAIN QUERY PLAN " + statement).all().map { try $0.decode(column: "detail", as: String.self) }
-                }
+                let plan = try await store.sqliteQueryPlan(statement)
                 #expect(plan.contains { $0.contains(index) }, "\(name): \(plan)")
                 // Sorting the ties of one metric value by the tie-breakers ("FOR LAST 2 TERMS") is
                 // fine; sorting the whole result is what a deep page must not do.
