@@ -11,6 +11,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "keel", targets: ["keel"]),
+        .executable(name: "keel-load-driver", targets: ["KeelLoadDriver"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -189,6 +190,13 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The benchmarks' native client (Benchmarks/tracking drives it); no Keel module in it.
+        .executableTarget(
+            name: "KeelLoadDriver",
+            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Benchmarks/LoadDriver",
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "KeelTestSupport",
             dependencies: [
@@ -200,6 +208,7 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(name: "KeelCoreTests", dependencies: ["KeelCore"], swiftSettings: strictSettings),
+        .testTarget(name: "KeelLoadDriverTests", dependencies: ["KeelLoadDriver"], swiftSettings: strictSettings),
         .testTarget(
             name: "KeelStoreTests",
             dependencies: ["KeelCore", "KeelStore", "KeelTestSupport", .product(name: "NIOCore", package: "swift-nio")],

@@ -30,17 +30,18 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE / "tracking"), str(HERE / "genai")]
 
-from keelbench import ingest  # noqa: E402
+from keelbench import ingest, native_driver  # noqa: E402
 from keelbench.errors import ErrorLog  # noqa: E402
 from keelbench.http_client import RestClient  # noqa: E402
 from keelbench.servers import start_keel  # noqa: E402
 from tracebench import drive, workload  # noqa: E402
 
 
-def tracking_ingest(url: str, seconds: float) -> float:
-    """Runs/s with 8 writers."""
+def tracking_ingest(url: str, seconds: float, driver: Path | None) -> float:
+    """Runs/s with 8 writers, sent by ``keel-load-driver`` when there is one (as the tracking benchmark does)."""
     experiment_id = ingest.create_experiment(RestClient(url), "compare")
-    result = ingest.run_ingest(url, experiment_id, ingest.IngestPlan(writers=8, seconds=seconds, runs_per_writer=None), ErrorLog())
+    result = ingest.run_ingest(url, experiment_id, ingest.IngestPlan(writers=8, seconds=seconds, runs_per_writer=None,
+                                                                     driver=driver), ErrorLog())
     return result["runs"] / result["seconds"]
 
 
@@ -90,7 +91,7 @@ def measure(binary: str, args) -> dict:
     server = start_keel(binary, settle=3)
     try:
         history, search = reads(server.url)
-        return {"runs_per_s": tracking_ingest(server.url, args.seconds), "traces_per_s": trace_ingest(server.url, args.traces),
+        return {"runs_per_s": tracking_ingest(server.url, args.seconds, args.driver), "traces_per_s": trace_ingest(server.url, args.traces),
                 "history_ms": history, "search_ms": search}
     finally:
         server.stop()
@@ -114,6 +115,9 @@ def main() -> int:
     parser.add_argument("--traces", type=int, default=3000, help="traces per round (default 3000)")
     parser.add_argument("--json", help="write every round here")
     args = parser.parse_args()
+    # One client for both builds: the driver beside build B, else beside build A, else Python.
+    args.driver = native_driver.find_driver(args.build_b) or native_driver.find_driver(args.build_a)
+    print(f"tracking ingest client: {args.driver or 'Python (no keel-load-driver beside the builds)'}", flush=True)
     rounds: dict[str, list[dict]] = {"A": [], "B": []}
     for number in range(1, args.rounds + 1):
         for label, binary in (("A", args.build_a), ("B", args.build_b)):

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from . import config as config_module
-from . import report
+from . import native_driver, report
 from .log import say
 from .scale import run_scale
 from .servers import Server, ServerError, attach, start_keel, start_mlflow
@@ -40,6 +40,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--json", type=Path, metavar="PATH", help="write machine-readable results here")
     p.add_argument("--check", action="store_true", help="exit with status 1 if any goal fails")
     p.add_argument("--keep-data", action="store_true", help="keep the servers' temp data dirs")
+    p.add_argument("--load-driver", type=Path, metavar="PATH",
+                   help="keel-load-driver that sends the floor and ingest requests (default: the one beside --keel-bin, "
+                        "or $KEEL_LOAD_DRIVER; build it with `swift build -c release --product keel-load-driver`)")
+    p.add_argument("--python-client", action="store_true",
+                   help="send the floor and ingest requests from Python even when keel-load-driver is built")
     sizes = p.add_argument_group("workload sizes (override the preset)")
     sizes.add_argument("--writers", type=int)
     sizes.add_argument("--ingest-seconds", type=float, help="ingest duration per server")
@@ -65,6 +70,12 @@ def _config(args: argparse.Namespace) -> config_module.Config:
     overrides = {n: getattr(args, n) for n in names}
     if args.skip_registry:
         overrides["registry_models"] = 0
+    if not args.python_client:
+        driver = args.load_driver or native_driver.find_driver(args.keel_bin)
+        if driver is None:
+            say("bench", f"warning: no {native_driver.DRIVER_NAME} beside {args.keel_bin}: the floor and ingest use the "
+                         "Python client, which takes CPU from the servers it shares the cores with")
+        overrides["load_driver"] = str(driver) if driver else None
     return config_module.build(args.quick, **overrides)
 
 
@@ -164,6 +175,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     env = output["environment"]
     print(f"\n{env['cpus']} CPUs, load average at start {env['loadavg_start'][0]:.1f}; keel = {env['keel']}")
+    print(f"floor and ingest client: {cfg.load_driver or 'Python (keelbench/loop_driver.py)'}")
     if "keel" in output["servers"]:
         _print_context(output["servers"]["keel"], output["servers"]["mlflow"])
         print()

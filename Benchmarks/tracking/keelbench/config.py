@@ -32,6 +32,7 @@ class Config:
     scale_search_repeats: int = 20
     memory_interval: float = 0.25
     settle_seconds: float = 90.0  # max wait for a started server's process tree to go idle
+    load_driver: str | None = None  # keel-load-driver for the floor and ingest; None: the Python driver
 
 
 QUICK = Config(floor_seconds=1.0, ingest_seconds=3.0, corpus_runs=50, search_repeats=10, history_points=2000, history_repeats=5,

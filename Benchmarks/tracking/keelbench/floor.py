@@ -14,7 +14,10 @@ is the server's own work and how much is the machine and the client.
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
+from . import native_driver
+from .errors import ErrorLog
 from .ingest import REQUESTS_PER_RUN
 from .loop_driver import Writer, drive, get
 from .memory import tree_cpu_seconds
@@ -22,19 +25,26 @@ from .memory import tree_cpu_seconds
 HEALTH_PATH = "/health"
 
 
-def measure_floor(url: str, pid: int | None, writers: int, seconds: float) -> dict:
+def measure_floor(url: str, pid: int | None, writers: int, seconds: float, driver: Path | None = None) -> dict:
     """``writers`` connections GET /health for ``seconds`` through the ingest's driver; requests/s and CPU."""
-    deadline = time.perf_counter() + seconds
-
-    def writer() -> Writer:
-        sent = 0
-        while time.perf_counter() < deadline:
-            yield get(HEALTH_PATH)
-            sent += 1
-        return sent
-
     cpu_before = tree_cpu_seconds(pid) if pid else None
-    totals = drive(url, [writer() for _ in range(writers)])
+    if driver is not None:
+        errors = ErrorLog()
+        totals = native_driver.drive(driver, url, [native_driver.Unit([native_driver.get(HEALTH_PATH)])], writers,
+                                     errors, "floor", seconds=seconds)
+        if errors.total:
+            raise OSError(f"GET {HEALTH_PATH} failed: {errors.examples[0]['response']}")
+    else:
+        deadline = time.perf_counter() + seconds
+
+        def writer() -> Writer:
+            sent = 0
+            while time.perf_counter() < deadline:
+                yield get(HEALTH_PATH)
+                sent += 1
+            return sent
+
+        totals = drive(url, [writer() for _ in range(writers)])
     requests = totals["units"]
     result = {
         "writers": writers,

@@ -5,8 +5,9 @@ once the one before it was answered, on the writer's own connection):
 ``runs/create`` → one ``runs/log-batch`` (20 params, 5 tags, 2 metrics × 50
 steps) → 5 ``runs/log-metric`` → ``runs/update`` FINISHED. Writers stop after
 a fixed duration (fair to a slow server: both get the same wall time) or after
-a fixed number of runs each. The writers share one thread (``loop_driver``):
-the client then costs the shared cores as little as it can.
+a fixed number of runs each. The writers share one thread: ``keel-load-driver``
+(``native_driver``) when it is built, else the Python ``loop_driver``. Both send
+the same bodies; the native one costs the shared cores far less.
 """
 
 from __future__ import annotations
@@ -14,10 +15,12 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from . import dataset
 from .errors import ErrorLog
 from .http_client import RequestFailed, RestClient
+from . import native_driver
 from .loop_driver import Writer, drive, post
 
 LIVE_METRIC_CALLS = 5
@@ -31,6 +34,7 @@ class IngestPlan:
     seconds: float | None  # stop after this long ...
     runs_per_writer: int | None  # ... or after this many runs each
     steps: int = 50
+    driver: Path | None = None  # keel-load-driver; None: the Python loop driver
 
 
 def create_experiment(client: RestClient, name: str) -> str:
@@ -67,20 +71,45 @@ def _writer(index: int, experiment_id: str, plan: IngestPlan, deadline: float | 
     return done
 
 
+def _native_units(experiment_id: str, specs: list[dataset.RunSpec],
+                  batches: list[dataset.LogBatchTemplate]) -> list[native_driver.Unit]:
+    """The writers' run life cycle as ``keel-load-driver`` units: the Python writer's bodies, with holes."""
+    units = []
+    for spec, batch in zip(specs, batches):
+        create = dict(dataset.create_payload(experiment_id, spec), run_name="ingest-w{{connection}}-{{unit}}")
+        live = [native_driver.post("runs/log-metric", json.dumps({
+            "run_id": "{{run_id}}", "run_uuid": "{{run_id}}", "key": "live", "value": step / LIVE_METRIC_CALLS,
+            "timestamp": "{{now_ms}}", "step": step}).replace('"{{now_ms}}"', "{{now_ms}}"))
+            for step in range(LIVE_METRIC_CALLS)]
+        units.append(native_driver.Unit(
+            [native_driver.post("runs/create", json.dumps(create)),
+             native_driver.post("runs/log-batch", (batch.head + b"{{run_id}}" + batch.tail).decode()),
+             *live,
+             native_driver.post("runs/update", json.dumps(dataset.finish_payload("{{run_id}}", spec)))],
+            [native_driver.Capture("run_id", 0, "run_id")]))
+    return units
+
+
 def run_ingest(url: str, experiment_id: str, plan: IngestPlan, errors: ErrorLog) -> dict:
     """Run the writers; return runs/s and requests/s (failed runs do not count)."""
     specs = [dataset.make_run("ingest", i, plan.steps) for i in range(TEMPLATE_POOL)]
     batches = [dataset.LogBatchTemplate(spec) for spec in specs]
-    deadline = None if plan.seconds is None else time.perf_counter() + plan.seconds
     before = errors.total
     started = time.perf_counter()
     try:
-        totals = drive(url, [_writer(i, experiment_id, plan, deadline, errors, specs, batches) for i in range(plan.writers)])
+        if plan.driver is not None:
+            totals = native_driver.drive(plan.driver, url, _native_units(experiment_id, specs, batches), plan.writers,
+                                         errors, "ingest", plan.seconds, plan.runs_per_writer)
+        else:
+            deadline = None if plan.seconds is None else time.perf_counter() + plan.seconds
+            totals = drive(url, [_writer(i, experiment_id, plan, deadline, errors, specs, batches)
+                                 for i in range(plan.writers)])
+            totals["failed_units"] = errors.total - before
     except OSError as exc:  # the server is gone (it refused a new connection): no runs count
         errors.record("ingest", RequestFailed("POST", "(connect)", None, f"{type(exc).__name__}: {exc}", ""))
         totals = {"seconds": time.perf_counter() - started, "units": errors.total - before,
-                  "requests": 0, "client_cpu_seconds": 0.0}
-    failed_runs = errors.total - before
+                  "failed_units": errors.total - before, "requests": 0, "client_cpu_seconds": 0.0}
+    failed_runs = totals["failed_units"]
     completed = totals["units"] - failed_runs
     seconds = totals["seconds"]
     return {
@@ -92,4 +121,5 @@ def run_ingest(url: str, experiment_id: str, plan: IngestPlan, errors: ErrorLog)
         "runs_per_s": completed / seconds,
         "requests_per_s": totals["requests"] / seconds,
         "client_cpu_seconds": totals["client_cpu_seconds"],
+        "client": "native" if plan.driver is not None else "python",
     }

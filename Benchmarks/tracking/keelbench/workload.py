@@ -7,6 +7,7 @@ and the PID to watch differ.
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 from . import corpus
 from .config import Config
@@ -64,8 +65,9 @@ def _ingest_phase(server: Server, config: Config, experiments: dict[str, str], e
     # One unmeasured run per writer first: servers that initialise lazily
     # (MLflow's workers import and compile on first use) are measured warm.
     say(server.label, "warm-up: 1 run per writer")
-    run_ingest(server.url, experiments["warmup"], IngestPlan(config.writers, None, 1, config.metric_steps), errors)
-    plan = IngestPlan(config.writers, config.ingest_seconds, config.ingest_runs_per_writer, config.metric_steps)
+    driver = Path(config.load_driver) if config.load_driver else None
+    run_ingest(server.url, experiments["warmup"], IngestPlan(config.writers, None, 1, config.metric_steps, driver), errors)
+    plan = IngestPlan(config.writers, config.ingest_seconds, config.ingest_runs_per_writer, config.metric_steps, driver)
     say(server.label, f"ingest: {config.writers} writers, "
                       + (f"{plan.seconds:g} s" if plan.seconds else f"{plan.runs_per_writer} runs each"))
     cpu_before = tree_cpu_seconds(server.pid) if server.pid else None
@@ -80,7 +82,8 @@ def _ingest_phase(server: Server, config: Config, experiments: dict[str, str], e
 def _floor_phase(server: Server, config: Config) -> dict | None:
     say(server.label, f"HTTP floor: {config.writers} writers, GET /health for {config.floor_seconds:g} s")
     try:
-        floor = measure_floor(server.url, server.pid, config.writers, config.floor_seconds)
+        floor = measure_floor(server.url, server.pid, config.writers, config.floor_seconds,
+                              Path(config.load_driver) if config.load_driver else None)
     except (OSError, RequestFailed) as exc:
         say(server.label, f"HTTP floor: failed ({exc})")
         return None
