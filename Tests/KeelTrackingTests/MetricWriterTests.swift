@@ -18,7 +18,7 @@ struct MetricWriterTests {
     }
 
     @Test("the newest per key matches the definition, for few keys and for more than the linear search takes",
-          arguments: [1, 2, MetricWriter.linearSearchLimit, MetricWriter.linearSearchLimit + 1, 40])
+          arguments: [1, 2, KeyPositions.linearSearchLimit, KeyPositions.linearSearchLimit + 1, 40])
     func newestPerKey(keyCount: Int) {
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<50 {

@@ -1,4 +1,6 @@
 public import SQLKit
+import Foundation
+import NIOCore
 import SQLiteNIO
 import Synchronization
 
@@ -57,6 +59,11 @@ public struct StatementBuilder: Sendable {
         bind(number.map(SQLiteData.float) ?? .null, number)
     }
 
+    /// Appends a placeholder bound to `bytes` as a blob (`BLOB` on SQLite, `BYTEA` on PostgreSQL).
+    public mutating func bind(_ bytes: [UInt8]) {
+        bind(.blob(ByteBuffer(bytes: bytes)), Data(bytes))
+    }
+
     private mutating func bind(_ sqliteValue: SQLiteData, _ value: any Encodable & Sendable) {
         switch engine {
         case .sqlite:
@@ -107,6 +114,8 @@ public enum StatementValue: Sendable {
     case text(String?)
     case int64(Int64?)
     case double(Double?)
+    /// A blob, never NULL.
+    case bytes([UInt8])
 }
 
 extension StatementBuilder {
@@ -116,6 +125,7 @@ extension StatementBuilder {
         case .text(let text): bind(text)
         case .int64(let number): bind(number)
         case .double(let number): bind(number)
+        case .bytes(let bytes): bind(bytes)
         }
     }
 
@@ -139,6 +149,7 @@ extension StatementBuilder {
             case .text(let text): sqliteValues.append(text.map(SQLiteData.text) ?? .null)
             case .int64(let number): sqliteValues.append(number.map { .integer(SQLiteInt64($0)) } ?? .null)
             case .double(let number): sqliteValues.append(number.map(SQLiteData.float) ?? .null)
+            case .bytes(let bytes): sqliteValues.append(.blob(ByteBuffer(bytes: bytes)))
             }
         }
     }

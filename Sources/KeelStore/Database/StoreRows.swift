@@ -1,10 +1,13 @@
 public import SQLKit
+import Foundation
 
 /// The type a column is read as by ``SQLDatabase/rows(_:_:)``.
 public enum StoreColumnType: Sendable {
     case text
     case int64
     case double
+    /// A blob (`BLOB`, `BYTEA`).
+    case bytes
 }
 
 /// One value read positionally from a row.
@@ -13,10 +16,17 @@ public enum StoreValue: Sendable, Hashable {
     case int64(Int64)
     case double(Double)
     case text(String)
+    case bytes([UInt8])
 
     /// The text, or nil for NULL (and for non-text values).
     public var text: String? {
         if case .text(let value) = self { return value }
+        return nil
+    }
+
+    /// The blob's bytes, or nil for NULL (and for non-blob values).
+    public var bytes: [UInt8]? {
+        if case .bytes(let value) = self { return value }
         return nil
     }
 
@@ -69,6 +79,7 @@ extension StoreValue {
             case .text: return .text(try row.decode(column: column, as: String.self))
             case .int64: return .int64(try row.decode(column: column, as: Int64.self))
             case .double: return .double(try row.decode(column: column, as: Double.self))
+            case .bytes: return .bytes(Array(try row.decode(column: column, as: Data.self)))
             }
         }
     }

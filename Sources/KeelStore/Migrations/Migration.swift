@@ -39,5 +39,6 @@ extension Migration {
         .runPaging,
         .versionsByRun,
         .modelMetricsIndex,
+        .metricBlocks,
     ]
 }

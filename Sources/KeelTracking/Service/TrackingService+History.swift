@@ -15,18 +15,24 @@ extension TrackingService {
             throw KeelError.invalidParameter("max_results must be a positive integer, got \(maxResults).")
         }
         return try await store.read { database in
+            let blocks = try await MetricHistoryReader.blocks(runIDs: [runID], keys: [key], in: database)
             var query: SQLQueryString = """
                 SELECT run_uuid, key, value, timestamp, step, is_nan, model_id, dataset_name, dataset_digest
                 FROM metrics WHERE run_uuid = \(bind: runID) AND key = \(bind: key)
                 ORDER BY step, timestamp
                 """
-            if let maxResults {
+            // Without blocks the database pages the rows; with them, the page is cut from the merge.
+            if blocks.isEmpty, let maxResults {
                 query += " LIMIT \(bind: maxResults + 1) OFFSET \(bind: start)"
-            } else if start > 0 {
+            } else if blocks.isEmpty, start > 0 {
                 query += " LIMIT \(bind: Int64.max) OFFSET \(bind: start)"
             }
             let rows = try await database.rows(query, MetricRow.types).map(MetricRow.init(values:))
             var metrics = rows.map(\.metric)
+            if !blocks.isEmpty {
+                metrics = MetricHistoryReader.merged(rows: rows, blocks: blocks).map(\.metric)
+                metrics = Array(metrics.dropFirst(start))
+            }
             var next: String?
             if let maxResults, metrics.count > maxResults {
                 metrics.removeLast(metrics.count - maxResults)
@@ -56,11 +62,13 @@ extension TrackingService {
             if let keys { query += " AND key IN (\(binds: keys))" }
             query += " ORDER BY run_uuid, key, step, timestamp LIMIT \(bind: limit + 1)"
             let rows = try await database.rows(query, MetricRow.types).map(MetricRow.init(values:))
+            let blocks = try await MetricHistoryReader.blocks(runIDs: runIDs, keys: keys, upTo: limit, in: database)
+            let merged = MetricHistoryReader.merged(rows: rows, blocks: blocks)
             var histories: [String: [String: [Metric]]] = [:]
-            for row in rows.prefix(limit) {
-                histories[row.runUuid, default: [:]][row.key, default: []].append(row.metric)
+            for row in merged.prefix(limit) {
+                histories[row.runID, default: [:]][row.key, default: []].append(row.metric)
             }
-            return (histories, rows.count > limit)
+            return (histories, merged.count > limit)
         }
     }
 }

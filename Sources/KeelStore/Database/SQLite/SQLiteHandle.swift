@@ -182,7 +182,7 @@ struct SQLiteResultRow {
         }
     }
 
-    /// The column's value for a positional read; blobs read as NULL, as Keel stores none there.
+    /// The column's value for a positional read.
     func storeValue(at column: Int, as type: StoreColumnType) -> StoreValue {
         let index = Int32(column)
         switch sqlite_nio_sqlite3_column_type(statement, index) {
@@ -193,6 +193,10 @@ struct SQLiteResultRow {
             return .double(sqlite_nio_sqlite3_column_double(statement, index))
         case SQLITE_TEXT:
             return .text(text(at: index))
+        case SQLITE_BLOB:
+            let count = Int(sqlite_nio_sqlite3_column_bytes(statement, index))
+            guard count > 0, let bytes = sqlite_nio_sqlite3_column_blob(statement, index) else { return .bytes([]) }
+            return .bytes(Array(UnsafeRawBufferPointer(start: bytes, count: count)))
         default:
             return .null
         }
