@@ -11,7 +11,7 @@ machine whatever the server around them does. Python's `sqlite3` module adds a l
     .venv/bin/python Benchmarks/tracking/sqlite_floor.py --keel-bin .build/release/keel
 
 The statements mirror `TrackingService+Runs.swift`, `TrackingService+Logging.swift` and
-`MetricWriter.swift`; keep them in step when those change.
+`MetricWriter.swift` (and `MetricBlock.swift`'s layout); keep them in step when those change.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import argparse
 import os
 import shutil
 import sqlite3
+import struct
 import subprocess
 import sys
 import tempfile
@@ -43,7 +44,29 @@ METRIC_INSERT = """
     INSERT INTO metrics (run_uuid, key, value, timestamp, step, is_nan, model_id, dataset_name, dataset_digest)
     VALUES (?, ?, ?, ?, ?, 0, NULL, NULL, NULL)
 """
+BLOCK_INSERT = "INSERT INTO metric_blocks (run_uuid, key, points, data) VALUES (?, ?, ?, ?)"
 TAG_UPSERT = "INSERT INTO tags (run_uuid, key, value) VALUES (?, ?, ?) ON CONFLICT (run_uuid, key) DO UPDATE SET value = excluded.value"
+
+
+def metric_block(points: list[tuple[int, int, float]]) -> bytes:
+    """``MetricBlock.encode`` (Swift): version 1, count, then per point zigzag-varint deltas of step and
+    timestamp and the value's 8 bytes, little-endian."""
+    def varint(value: int) -> bytes:
+        out = bytearray()
+        while value >= 0x80:
+            out.append((value & 0x7F) | 0x80)
+            value >>= 7
+        out.append(value)
+        return bytes(out)
+
+    def zigzag(value: int) -> int:
+        return (value << 1) ^ (value >> 63) if value >= 0 else ((-value) << 1) - 1
+
+    out, step, timestamp = bytearray([1]) + varint(len(points)), 0, 0
+    for point_step, point_timestamp, value in points:
+        out += varint(zigzag(point_step - step)) + varint(zigzag(point_timestamp - timestamp)) + struct.pack("<d", value)
+        step, timestamp = point_step, point_timestamp
+    return bytes(out)
 
 
 def migrated_database(keel_bin: str, directory: Path) -> Path:
@@ -71,6 +94,8 @@ def run_requests(db: sqlite3.Connection, index: int, spec: dataset.RunSpec):
     run_id = f"{time.time_ns() // 1_000_000:012x}7{index:019x}"
     lookup = "SELECT run_uuid, lifecycle_stage FROM runs WHERE run_uuid = ?"
     start = spec.start_time
+    blocks = {key: metric_block([(step, start + step, value) for step, value in enumerate(series)])
+              for key, series in spec.metrics.items()}
 
     def create():
         db.execute("SELECT experiment_id, lifecycle_stage, artifact_location FROM experiments WHERE experiment_id = 0").fetchall()
@@ -86,8 +111,8 @@ def run_requests(db: sqlite3.Connection, index: int, spec: dataset.RunSpec):
         db.execute(f"SELECT key, value FROM params WHERE run_uuid = ? AND key IN ({', '.join('?' * len(spec.params))})",
                    (run_id, *spec.params)).fetchall()
         db.executemany(TAG_UPSERT, [(run_id, k, v) for k, v in spec.tags.items()])
-        db.executemany(METRIC_INSERT, [(run_id, key, value, start + step, step)
-                                       for key, series in spec.metrics.items() for step, value in enumerate(series)])
+        # Each key's steps are one block row (MetricWriter packs a key logged more than once).
+        db.executemany(BLOCK_INSERT, [(run_id, key, len(series), blocks[key]) for key, series in spec.metrics.items()])
         db.executemany(LATEST_UPSERT, [(run_id, key, series[-1], start + len(series) - 1, len(series) - 1)
                                        for key, series in spec.metrics.items()])
 
