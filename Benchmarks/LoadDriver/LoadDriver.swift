@@ -134,13 +134,9 @@ struct LoadDriver {
     /// Renders the writer's current request and sends it.
     private mutating func send(_ index: Int) {
         let connection = connections[index]
-        units[connection.unit].render(
+        connections[index].bodyStart = units[connection.unit].render(
             connection.request, into: &connections[index].outbox, body: &bodyScratch,
             connection: index, unit: connection.unitsStarted - 1, captured: connection.captured)
-        connections[index].bodyStart = connections[index].outbox.count - bodyScratch.count
-        if units[connection.unit].requests[connection.request].body == nil {
-            connections[index].bodyStart = connections[index].outbox.count
-        }
         connections[index].sent = 0
         flush(index)
     }

@@ -35,18 +35,22 @@ struct PreparedUnit {
         }
     }
 
-    /// The whole request `index`: head, then the rendered body.
+    /// The whole request `index`, head then rendered body, in `message`.
+    /// - Returns: where the body starts in `message` (its end, for a request without one).
+    @discardableResult
     func render(_ index: Int, into message: inout [UInt8], body scratch: inout [UInt8],
-                connection: Int, unit: Int, captured: [[UInt8]]) {
+                connection: Int, unit: Int, captured: [[UInt8]]) -> Int {
         let request = requests[index]
         message.removeAll(keepingCapacity: true)
         message.append(contentsOf: request.head)
-        guard let body = request.body else { return }
+        guard let body = request.body else { return message.count }
         scratch.removeAll(keepingCapacity: true)
         body.render(into: &scratch, connection: connection, unit: unit, nowMilliseconds: epochMilliseconds(), captures: captured)
         message.append(contentsOf: String(scratch.count).utf8)
         message.append(contentsOf: [0x0D, 0x0A, 0x0D, 0x0A])
+        let bodyStart = message.count
         message.append(contentsOf: scratch)
+        return bodyStart
     }
 }
 

@@ -41,10 +41,11 @@ struct TemplateTests {
         ], captures: nil), endpoint: endpoint)
         var message: [UInt8] = []
         var scratch: [UInt8] = []
-        unit.render(0, into: &message, body: &scratch, connection: 0, unit: 1, captured: [])
+        let bodyStart = unit.render(0, into: &message, body: &scratch, connection: 0, unit: 1, captured: [])
+        #expect(String(decoding: message[bodyStart...], as: UTF8.self) == "{\"u\": 000001}")
         #expect(String(decoding: message, as: UTF8.self) == "POST /prefix/api/x HTTP/1.1\r\nHost: 127.0.0.1:5000\r\n"
             + "Content-Type: application/json\r\nContent-Length: 13\r\n\r\n{\"u\": 000001}")
-        unit.render(1, into: &message, body: &scratch, connection: 0, unit: 1, captured: [])
+        #expect(unit.render(1, into: &message, body: &scratch, connection: 0, unit: 1, captured: []) == message.count)
         #expect(String(decoding: message, as: UTF8.self) == "GET /prefix/health HTTP/1.1\r\nHost: 127.0.0.1:5000\r\n\r\n")
     }
 

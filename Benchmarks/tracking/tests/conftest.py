@@ -12,15 +12,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
 class _Handler(BaseHTTPRequestHandler):
-    """A POST answers `{"echo": <its JSON body>}`, or 400 under `/fail`; GETs try each body framing."""
+    """A POST answers `{"echo": <its JSON body>}`, or 400 under `/fail`; GETs try each body framing.
+
+    Every POST's path and body are kept in ``received``, for tests that check what a client sent.
+    """
 
     protocol_version = "HTTP/1.1"
+    received: list[tuple[str, bytes]] = []
 
     def log_message(self, *args):
         pass
 
     def do_POST(self):
         body = self.rfile.read(int(self.headers["Content-Length"]))
+        self.received.append((self.path, body))
         if self.path.endswith("/fail"):
             return self._send(400, b'{"error_code": "INVALID_PARAMETER_VALUE"}')
         self._send(200, json.dumps({"echo": json.loads(body)}).encode())

@@ -2,12 +2,15 @@
 
 import json
 import os
+import time
 from pathlib import Path
 
 import pytest
 
 from keelbench import ingest, native_driver
 from keelbench.errors import ErrorLog
+
+from conftest import _Handler
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -30,10 +33,16 @@ def test_units_fill_their_holes_and_follow_each_other(url):
          native_driver.get("/health")],
         [native_driver.Capture("run_id", 0, "run_id")])
     errors = ErrorLog()
+    _Handler.received.clear()
+    before_ms = int(time.time() * 1000)
     totals = native_driver.drive(_driver(), url, [unit], 3, errors, "test", units_per_connection=2)
     assert errors.total == 0 and totals["failures"] == []
     assert totals["units"] == 6 and totals["failed_units"] == 0 and totals["requests"] == 18
     assert totals["seconds"] > 0 and totals["client_cpu_seconds"] >= 0
+    # Each log request carries the run id its own unit's create answered, and the time it was sent.
+    logs = [json.loads(body) for path, body in _Handler.received if path.endswith("/runs/log")]
+    assert sorted(log["id"] for log in logs) == sorted(f"w{c}-u{u:06d}" for c in range(3) for u in range(2))
+    assert all(before_ms <= log["t"] <= int(time.time() * 1000) for log in logs)
 
 
 def test_failures_are_reported_and_stop_only_their_unit(url):
